@@ -1,0 +1,17 @@
+package dev.tokenproxy.application.port.in;
+
+/** Why nothing was delivered (behaviour §4.5), in the order the rules are checked. */
+public enum GatewayFailure {
+    /** No enabled upstream serves the inbound format. */
+    NO_UPSTREAM,
+    /** Upstreams serve the format, but none admits the requested model. */
+    MODEL_NOT_SUPPORTED,
+    /** Every candidate was skipped for lack of a usable credential. */
+    NO_CONFIGURED_CREDENTIAL,
+    /** Every credential of every candidate is cooling; retry after the earliest recovery. */
+    ALL_COOLING,
+    /** Attempts timed out, or the request deadline passed. */
+    TIMEOUT,
+    /** Attempts failed below HTTP (refused, reset, TLS) or produced nothing deliverable. */
+    UPSTREAM_UNAVAILABLE
+}

@@ -1,0 +1,16 @@
+package dev.tokenproxy.application.port.out;
+
+/**
+ * The rest of a committed stream, as wire-ready chunks in the inbound format. The adapter that made it owns the
+ * protocol: a failure after commit becomes a protocol-correct terminal error chunk, never a clean finish and
+ * never an exception to the caller.
+ */
+public interface ReplyStream extends AutoCloseable {
+
+    /** The next chunk to send, or null when the stream has ended. Blocks until one is available. */
+    byte[] next();
+
+    /** Stops the stream and cancels the upstream call (e.g. the client went away). Idempotent. */
+    @Override
+    void close();
+}

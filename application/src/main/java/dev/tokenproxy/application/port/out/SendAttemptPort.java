@@ -1,0 +1,21 @@
+package dev.tokenproxy.application.port.out;
+
+import dev.tokenproxy.domain.attempt.AttemptOutcome;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import java.util.Set;
+
+/**
+ * Sends one attempt to an upstream of one provider kind and classifies what came back. The outcome is decided
+ * after post-processing (emptiness check, stream pre-read up to the first output), and upstream failures are
+ * outcomes, never exceptions.
+ */
+public interface SendAttemptPort {
+
+    /** The provider kind this adapter speaks, e.g. {@code openai}. */
+    String provider();
+
+    /** Inbound formats this adapter can serve. */
+    Set<InboundFormat> formats();
+
+    AttemptOutcome<UpstreamReply> send(AttemptRequest request);
+}

@@ -1,0 +1,68 @@
+package dev.tokenproxy.application.service;
+
+import dev.tokenproxy.application.model.Upstream;
+import dev.tokenproxy.application.model.UpstreamCatalog;
+import dev.tokenproxy.application.port.in.ForwardRequestCommand;
+import dev.tokenproxy.application.port.out.SendAttemptPort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the upstreams that may serve a request: enabled, allowed for the client's key, able to serve the inbound
+ * format, and admitting the model. A model written {@code upstream-id/model} routes to that upstream only;
+ * other slashes (e.g. {@code meta-llama/Llama-3}) are part of the model name.
+ */
+final class CandidateSelector {
+
+    private final UpstreamCatalog catalog;
+    private final Map<String, SendAttemptPort> clientsByProvider;
+
+    CandidateSelector(UpstreamCatalog catalog, Map<String, SendAttemptPort> clientsByProvider) {
+        this.catalog = catalog;
+        this.clientsByProvider = Map.copyOf(clientsByProvider);
+    }
+
+    CandidateSelection select(ForwardRequestCommand command) {
+        var serving = new ArrayList<Upstream>();
+        for (var u : catalog.enabled()) {
+            var client = clientsByProvider.get(u.provider());
+            if (client != null && client.formats().contains(command.format()) && command.mayUse(u.id())) {
+                serving.add(u);
+            }
+        }
+        if (serving.isEmpty()) {
+            return new CandidateSelection.NoUpstreamForFormat();
+        }
+        String model = command.model();
+        int slash = model.indexOf('/');
+        if (slash > 0) {
+            String routedId = model.substring(0, slash);
+            for (var u : serving) {
+                if (u.id().equals(routedId)) {
+                    return only(u, model.substring(slash + 1));
+                }
+            }
+        }
+        var candidates = new ArrayList<Candidate>();
+        for (var u : serving) {
+            if (u.admits(model)) {
+                candidates.add(candidate(u, model));
+            }
+        }
+        return candidates.isEmpty()
+                ? new CandidateSelection.ModelNotSupported()
+                : new CandidateSelection.Candidates(candidates);
+    }
+
+    private CandidateSelection only(Upstream upstream, String model) {
+        if (model.isEmpty() || !upstream.admits(model)) {
+            return new CandidateSelection.ModelNotSupported();
+        }
+        return new CandidateSelection.Candidates(List.of(candidate(upstream, model)));
+    }
+
+    private Candidate candidate(Upstream upstream, String model) {
+        return new Candidate(upstream, clientsByProvider.get(upstream.provider()), upstream.modelMappings().map(model));
+    }
+}

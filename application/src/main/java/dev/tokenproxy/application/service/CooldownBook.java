@@ -1,0 +1,67 @@
+package dev.tokenproxy.application.service;
+
+import dev.tokenproxy.application.model.Credential;
+import dev.tokenproxy.application.port.out.CooldownStorePort;
+import dev.tokenproxy.domain.attempt.AttemptOutcome;
+import dev.tokenproxy.domain.cooldown.CooldownPolicy;
+import dev.tokenproxy.domain.cooldown.CooldownState;
+import dev.tokenproxy.domain.cooldown.CredentialKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Applies the cooldown rules of behaviour §5 to the cooldown store after each attempt. */
+public final class CooldownBook {
+
+    private final CooldownStorePort store;
+    private final CooldownPolicy policy;
+    private final Clock clock;
+
+    public CooldownBook(CooldownStorePort store, CooldownPolicy policy, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public boolean isCooling(CredentialKey key) {
+        return coolingUntil(key).isPresent();
+    }
+
+    /** When the credential recovers, or empty when it is ready (or half-open: expired, awaiting its probe). */
+    public Optional<Instant> coolingUntil(CredentialKey key) {
+        Instant now = clock.instant();
+        return store.find(key).filter(s -> s.isCooling(now)).map(CooldownState::until);
+    }
+
+    /** The earliest recovery when every credential is cooling; empty when any is ready (or there are none). */
+    public Optional<Instant> allCoolingUntil(List<Credential> credentials) {
+        Instant earliest = null;
+        for (var c : credentials) {
+            var until = coolingUntil(c.key());
+            if (until.isEmpty()) {
+                return Optional.empty();
+            }
+            if (earliest == null || until.get().isBefore(earliest)) {
+                earliest = until.get();
+            }
+        }
+        return Optional.ofNullable(earliest);
+    }
+
+    /** Success closes a cooldown (the half-open probe passed); a retryable failure cools as its rule says. */
+    public void record(CredentialKey key, AttemptOutcome<?> outcome) {
+        switch (outcome) {
+            case AttemptOutcome.Success<?> s -> store.clear(key);
+            case AttemptOutcome.Retryable<?> r -> {
+                var previous = store.find(key).orElse(null);
+                var next = policy.afterFailure(r.cooldown(), previous, clock.instant());
+                if (next != null && next != previous) {
+                    store.save(key, next);
+                }
+            }
+            case AttemptOutcome.Fatal<?> f -> { }
+            case AttemptOutcome.SkippedAuth<?> s -> { }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.tokenproxy.domain.classify;
+
+/**
+ * What went wrong below or beside the HTTP status: transport failures and the findings of post-processing.
+ * {@link #NONE} means a complete HTTP response arrived and post-processing found nothing wrong.
+ */
+public enum Fault {
+    NONE,
+    CONNECT_REFUSED,
+    CONNECT_TIMEOUT,
+    CONNECTION_RESET,
+    TLS_FAILURE,
+    /** No first byte (buffered) or no first output (stream) within the first-output timeout. */
+    FIRST_OUTPUT_TIMEOUT,
+    /** Silence between chunks longer than the idle timeout, before output was committed. */
+    IDLE_TIMEOUT,
+    /** An error event, a malformed event or an early end before the first output. */
+    STREAM_BROKEN_BEFORE_OUTPUT,
+    /** A 2xx that carries no content, reasoning, tool call, refusal or audio. */
+    EMPTY_COMPLETION
+}

@@ -1,0 +1,33 @@
+package dev.tokenproxy.domain.classify;
+
+import dev.tokenproxy.domain.attempt.RetryReason;
+import java.util.Objects;
+
+/**
+ * The right-hand side of a classification row.
+ *
+ * @param kind     which outcome the attempt becomes
+ * @param reason   for {@link Kind#RETRYABLE} only, else null
+ * @param cooldown which cooldown the credential gets (a wait hint refines TRANSIENT and CREDENTIAL)
+ */
+public record Verdict(Kind kind, RetryReason reason, CooldownKind cooldown) {
+
+    public enum Kind { SUCCESS, RETRYABLE, FATAL }
+
+    public enum CooldownKind { NONE, TRANSIENT, CREDENTIAL }
+
+    public Verdict {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(cooldown, "cooldown");
+        if ((kind == Kind.RETRYABLE) != (reason != null)) {
+            throw new IllegalArgumentException("a reason is required for RETRYABLE and only there");
+        }
+    }
+
+    public static final Verdict SUCCESS = new Verdict(Kind.SUCCESS, null, CooldownKind.NONE);
+    public static final Verdict FATAL = new Verdict(Kind.FATAL, null, CooldownKind.NONE);
+
+    public static Verdict retry(RetryReason reason, CooldownKind cooldown) {
+        return new Verdict(Kind.RETRYABLE, reason, cooldown);
+    }
+}
