@@ -1,0 +1,80 @@
+package dev.tokenproxy.adapter.in.http;
+
+import dev.tokenproxy.application.port.in.ForwardRequestCommand;
+import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+
+/** The OpenAI-style endpoints: {@code POST /v1/chat/completions} and {@code GET /v1/models}. */
+final class ChatCompletionsService implements HttpService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ForwardRequestUseCase forward;
+    private final ListModelsUseCase models;
+    private final LocalApiKeys localKeys;
+    private final long maxRequestBodyBytes;
+
+    ChatCompletionsService(ForwardRequestUseCase forward, ListModelsUseCase models, LocalApiKeys localKeys,
+                           long maxRequestBodyBytes) {
+        this.forward = forward;
+        this.models = models;
+        this.localKeys = localKeys;
+        this.maxRequestBodyBytes = maxRequestBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/chat/completions", this::chatCompletions)
+                .get("/v1/models", this::listModels);
+    }
+
+    private void chatCompletions(ServerRequest req, ServerResponse res) {
+        Optional<LocalApiKey> client = localKeys.authenticate(req.headers());
+        if (client.isEmpty()) {
+            unauthorized().send(res);
+            return;
+        }
+        Optional<byte[]> body = BoundedBody.read(req, maxRequestBodyBytes);
+        if (body.isEmpty()) {
+            OpenAiError.invalidRequest(413, "request_too_large",
+                    "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res);
+            return;
+        }
+        var parsed = ChatRequestFields.parse(body.get());
+        if (parsed.error() != null) {
+            parsed.error().send(res);
+            return;
+        }
+        var command = new ForwardRequestCommand(InboundFormat.CHAT, parsed.fields().model(),
+                parsed.fields().stream(), body.get(), client.get().upstreams());
+        ForwardResultWriter.write(forward.forward(command), res);
+    }
+
+    private void listModels(ServerRequest req, ServerResponse res) {
+        if (localKeys.authenticate(req.headers()).isEmpty()) {
+            unauthorized().send(res);
+            return;
+        }
+        var root = JSON.createObjectNode();
+        root.put("object", "list");
+        var data = root.putArray("data");
+        for (String id : models.listModels()) {
+            data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "token-proxy");
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static OpenAiError unauthorized() {
+        return OpenAiError.invalidRequest(401, "invalid_api_key",
+                "Missing or invalid API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key'.");
+    }
+}

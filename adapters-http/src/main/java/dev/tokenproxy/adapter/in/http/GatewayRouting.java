@@ -1,0 +1,36 @@
+package dev.tokenproxy.adapter.in.http;
+
+import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import java.lang.System.Logger.Level;
+
+/** The gateway's routing table, shared by {@code main} and the tests. */
+public final class GatewayRouting {
+
+    private static final System.Logger LOG = System.getLogger(GatewayRouting.class.getName());
+    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private GatewayRouting() {
+    }
+
+    public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
+                               LocalApiKeys localKeys, long maxRequestBodyBytes) {
+        routing.get("/health", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(HEALTHY);
+                })
+                .register(new ChatCompletionsService(forward, models, localKeys, maxRequestBodyBytes))
+                .any((req, res) -> OpenAiError.invalidRequest(404, "unknown_url",
+                        "Unknown request URL: " + req.prologue().method().text() + " " + req.path().path()).send(res))
+                // One place for what escaped the handlers: a bug, never an upstream failure.
+                .error(RuntimeException.class, (req, res, e) -> {
+                    LOG.log(Level.ERROR, "unexpected error while handling " + req.path().path(), e);
+                    if (!res.isSent()) {
+                        OpenAiError.gateway(500, "internal_error", "The gateway failed to handle the request.")
+                                .send(res);
+                    }
+                });
+    }
+}

@@ -1,0 +1,230 @@
+package dev.tokenproxy.bootstrap.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tokenproxy.adapter.in.http.LocalApiKey;
+import dev.tokenproxy.application.model.AttemptTimeouts;
+import dev.tokenproxy.application.model.GatewaySettings;
+import dev.tokenproxy.application.model.Secret;
+import dev.tokenproxy.application.model.Upstream;
+import dev.tokenproxy.application.model.UpstreamCatalog;
+import dev.tokenproxy.domain.cooldown.CooldownPolicy;
+import dev.tokenproxy.domain.failover.RoutingStrategy;
+import dev.tokenproxy.domain.routing.ModelMappings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the YAML (or JSON) configuration of the configuration contract, substitutes {@code ${ENV}} references
+ * and validates every field, naming the field path in each error.
+ */
+public final class ConfigLoader {
+
+    /** Provider kinds this build has an adapter for; the others of the contract are refused clearly. */
+    public static final Set<String> SUPPORTED_PROVIDERS = Set.of("openai");
+    private static final Set<String> CONTRACT_PROVIDERS =
+            Set.of("openai", "openai_responses", "anthropic", "codex", "kiro");
+    private static final String EMBEDDED = "/token-proxy-default.yaml";
+    private static final int DAY_SECONDS = 86_400;
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public GatewayConfig loadFile(Path file) {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = parse(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        return read(root, file.toString(), folder);
+    }
+
+    public GatewayConfig loadEmbeddedDefault() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(EMBEDDED)) {
+            if (in == null) {
+                throw new IllegalStateException("embedded default configuration is missing from the jar");
+            }
+            return read(parse(in), "embedded default", Path.of("").toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the embedded default configuration", e);
+        }
+    }
+
+    private static JsonNode parse(InputStream in) throws IOException {
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+            return root == null || root.isMissingNode() ? new ObjectMapper().createObjectNode() : root;
+        } catch (JacksonException e) {
+            throw new ConfigException("config is not valid YAML/JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    GatewayConfig read(JsonNode tree, String source, Path folder) {
+        var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
+                "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
+                "shutdown_grace_seconds"));
+        var listen = root.field("listen").requireObject(Set.of("host", "port"));
+        String host = listen.field("host").string("127.0.0.1");
+        int port = (int) listen.field("port").integer(9208, 0, 65_535);
+        Path dataDir = folder.resolve(root.field("data_dir").string("./data")).normalize();
+        var localKeys = localApiKeys(root.field("local_api_keys"));
+        if (localKeys.isEmpty() && !isLoopback(host)) {
+            throw ConfigException.at("local_api_keys", "is required when listening on a non-loopback host ("
+                    + host + "); without keys anyone who can reach the port could spend your upstream credits");
+        }
+        var settings = settings(root.field("routing"), root.field("timeouts"));
+        var cooldown = cooldown(root.field("cooldown"));
+        long maxBody = root.field("max_request_body_bytes").integer(20L * 1024 * 1024, 1, Integer.MAX_VALUE - 8);
+        Path accountsFile = root.field("accounts_file").isPresent()
+                ? folder.resolve(root.field("accounts_file").requiredString()).normalize()
+                : dataDir.resolve("accounts.json");
+        var oauth = oauth(root.field("oauth"));
+        var upstreams = upstreams(root.field("upstreams"));
+        var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
+        return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
+                oauth, upstreams, grace);
+    }
+
+    private static List<LocalApiKey> localApiKeys(ConfigNode list) {
+        var keys = new ArrayList<LocalApiKey>();
+        var names = new HashSet<String>();
+        for (var item : list.list()) {
+            item.requireObject(Set.of("name", "key", "upstreams"));
+            String name = item.field("name").requiredString();
+            if (!names.add(name)) {
+                throw ConfigException.at(item.field("name").path(), "duplicate local key name '" + name + "'");
+            }
+            String key = item.field("key").requiredString();
+            Set<String> scope = item.field("upstreams").isPresent() ? item.field("upstreams").stringSet() : Set.of("*");
+            keys.add(new LocalApiKey(name, new Secret(key), scope));
+        }
+        return keys;
+    }
+
+    private static GatewaySettings settings(ConfigNode routing, ConfigNode timeouts) {
+        routing.requireObject(Set.of("strategy", "account_strategy", "same_upstream_retries",
+                "request_deadline_seconds"));
+        timeouts.requireObject(Set.of("connect_seconds", "first_output_seconds", "idle_seconds"));
+        var d = GatewaySettings.DEFAULTS;
+        var t = AttemptTimeouts.DEFAULTS;
+        return new GatewaySettings(
+                strategy(routing.field("strategy")),
+                strategy(routing.field("account_strategy")),
+                (int) routing.field("same_upstream_retries").integer(d.sameUpstreamRetries(), 0, 10),
+                seconds(routing.field("request_deadline_seconds"), d.requestDeadline()),
+                new AttemptTimeouts(seconds(timeouts.field("connect_seconds"), t.connect()),
+                        seconds(timeouts.field("first_output_seconds"), t.firstOutput()),
+                        seconds(timeouts.field("idle_seconds"), t.idle())));
+    }
+
+    private static RoutingStrategy strategy(ConfigNode node) {
+        return node.choice(RoutingStrategy.FILL_FIRST, s -> switch (s) {
+            case "fill_first" -> Optional.of(RoutingStrategy.FILL_FIRST);
+            case "round_robin" -> Optional.of(RoutingStrategy.ROUND_ROBIN);
+            default -> Optional.empty();
+        }, "fill_first, round_robin");
+    }
+
+    private static CooldownPolicy cooldown(ConfigNode node) {
+        node.requireObject(Set.of("base_seconds", "max_seconds", "credential_seconds", "hint_max_seconds"));
+        var d = CooldownPolicy.DEFAULTS;
+        Duration base = seconds(node.field("base_seconds"), d.base());
+        Duration max = seconds(node.field("max_seconds"), d.max());
+        if (max.compareTo(base) < 0) {
+            throw ConfigException.at(node.field("max_seconds").path(), "must be at least cooldown.base_seconds");
+        }
+        return new CooldownPolicy(base, max, seconds(node.field("credential_seconds"), d.credential()),
+                seconds(node.field("hint_max_seconds"), d.hintMax()));
+    }
+
+    private static Duration seconds(ConfigNode node, Duration fallback) {
+        return Duration.ofSeconds(node.integer(fallback.toSeconds(), 0, 30L * DAY_SECONDS));
+    }
+
+    private static GatewayConfig.OAuthEndpoints oauth(ConfigNode node) {
+        node.requireObject(Set.of("codex_token_url", "kiro_refresh_url"));
+        return new GatewayConfig.OAuthEndpoints(
+                url(node.field("codex_token_url"), "https://auth.openai.com/oauth/token"),
+                url(node.field("kiro_refresh_url"), "https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken"));
+    }
+
+    private static UpstreamCatalog upstreams(ConfigNode list) {
+        var upstreams = new ArrayList<Upstream>();
+        var ids = new HashSet<String>();
+        for (var item : list.list()) {
+            item.requireObject(Set.of("id", "provider", "base_url", "api_keys", "priority", "enabled", "models",
+                    "model_mappings", "echo_requested_model", "accounts", "account"));
+            String id = item.field("id").requiredString();
+            if (!ids.add(id)) {
+                throw ConfigException.at(item.field("id").path(), "duplicate upstream id '" + id + "'");
+            }
+            if (id.contains("/")) {
+                throw ConfigException.at(item.field("id").path(), "must not contain '/' (it routes 'id/model')");
+            }
+            String provider = item.field("provider").requiredString().toLowerCase(Locale.ROOT);
+            if (!CONTRACT_PROVIDERS.contains(provider)) {
+                throw ConfigException.at(item.field("provider").path(), "unknown provider '" + provider
+                        + "' (known: anthropic, codex, kiro, openai, openai_responses)");
+            }
+            if (!SUPPORTED_PROVIDERS.contains(provider)) {
+                throw ConfigException.at(item.field("provider").path(), "provider '" + provider
+                        + "' is not available in this version yet (available: " + SUPPORTED_PROVIDERS + ")");
+            }
+            URI baseUrl = url(item.field("base_url"), null);
+            var keys = item.field("api_keys").stringList().stream().map(Secret::new).toList();
+            ModelMappings mappings;
+            try {
+                mappings = new ModelMappings(item.field("model_mappings").stringMap());
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.at(item.field("model_mappings").path(), e.getMessage());
+            }
+            upstreams.add(new Upstream(id, provider, baseUrl, keys,
+                    (int) item.field("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                    item.field("enabled").bool(true), item.field("models").stringSet(), mappings,
+                    item.field("echo_requested_model").bool(false)));
+        }
+        return new UpstreamCatalog(upstreams);
+    }
+
+    private static URI url(ConfigNode node, String fallback) {
+        String text = fallback == null ? node.requiredString() : node.string(fallback);
+        try {
+            URI uri = new URI(text);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw ConfigException.at(node.path(), "must be an absolute http(s) URL, got '" + text + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw ConfigException.at(node.path(), "is not a valid URL: " + e.getReason());
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw ConfigException.at("listen.host", "unknown host '" + host + "'");
+        }
+    }
+}

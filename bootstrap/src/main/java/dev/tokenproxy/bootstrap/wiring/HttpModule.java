@@ -1,0 +1,32 @@
+package dev.tokenproxy.bootstrap.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.tokenproxy.adapter.in.http.GatewayRouting;
+import dev.tokenproxy.adapter.in.http.LocalApiKeys;
+import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import dev.tokenproxy.bootstrap.config.GatewayConfig;
+import io.helidon.webserver.WebServer;
+
+/** The inbound Helidon web server (built here, started by {@code Gateway}). */
+final class HttpModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models) {
+        var localKeys = new LocalApiKeys(config.localApiKeys());
+        return WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // Without TCP_NODELAY small SSE chunks wait for Nagle's algorithm before they leave.
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
+                .shutdownGracePeriod(config.shutdownGrace())
+                // We drain on SIGTERM ourselves (see Main), so that the exit code is 0.
+                .shutdownHook(false)
+                .routing(routing -> GatewayRouting.routing(routing, forward, models, localKeys,
+                        config.maxRequestBodyBytes()))
+                .build();
+    }
+}
