@@ -51,11 +51,12 @@ public final class ClassificationTable {
     /** Classifies the attempt and attaches what will be delivered (or remembered) for it. */
     public <R> AttemptOutcome<R> outcome(AttemptSignal signal, R response) {
         var verdict = verdict(signal);
+        int status = verdict.status(signal.status());
         return switch (verdict.kind()) {
-            case SUCCESS -> new AttemptOutcome.Success<>(signal.status(), response);
-            case FATAL -> new AttemptOutcome.Fatal<>(signal.status(), response);
+            case SUCCESS -> new AttemptOutcome.Success<>(status, response);
+            case FATAL -> new AttemptOutcome.Fatal<>(status, response);
             case RETRYABLE -> new AttemptOutcome.Retryable<>(
-                    verdict.reason(), signal.status(), response, cooldownRule(verdict.cooldown(), signal));
+                    verdict.reason(), status, response, cooldownRule(verdict.cooldown(), signal));
         };
     }
 
@@ -96,7 +97,9 @@ public final class ClassificationTable {
                 fault(Fault.IDLE_TIMEOUT, Verdict.retry(RetryReason.TIMED_OUT, transientCool)),
                 fault(Fault.STREAM_BROKEN_BEFORE_OUTPUT,
                         Verdict.retry(RetryReason.STREAM_FAILED_BEFORE_OUTPUT, transientCool)),
-                // An empty answer says nothing about the credential's health: no cooldown.
-                fault(Fault.EMPTY_COMPLETION, Verdict.retry(RetryReason.EMPTY_COMPLETION, CooldownKind.NONE)));
+                // An empty answer says nothing about the credential's health: no cooldown. 502: the 200 was not
+                // a usable answer, so it must never reach the client as one.
+                fault(Fault.EMPTY_COMPLETION, Verdict.retry(RetryReason.EMPTY_COMPLETION, CooldownKind.NONE)
+                        .withStatus(502)));
     }
 }

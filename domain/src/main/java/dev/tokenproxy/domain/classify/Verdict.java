@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param kind     which outcome the attempt becomes
  * @param reason   for {@link Kind#RETRYABLE} only, else null
  * @param cooldown which cooldown the credential gets (a wait hint refines TRANSIENT and CREDENTIAL)
+ * @param statusOverride the status the outcome reports instead of the upstream's, or 0 to keep it
  */
-public record Verdict(Kind kind, RetryReason reason, CooldownKind cooldown) {
+public record Verdict(Kind kind, RetryReason reason, CooldownKind cooldown, int statusOverride) {
 
     public enum Kind { SUCCESS, RETRYABLE, FATAL }
 
@@ -24,10 +25,20 @@ public record Verdict(Kind kind, RetryReason reason, CooldownKind cooldown) {
         }
     }
 
-    public static final Verdict SUCCESS = new Verdict(Kind.SUCCESS, null, CooldownKind.NONE);
-    public static final Verdict FATAL = new Verdict(Kind.FATAL, null, CooldownKind.NONE);
+    public static final Verdict SUCCESS = new Verdict(Kind.SUCCESS, null, CooldownKind.NONE, 0);
+    public static final Verdict FATAL = new Verdict(Kind.FATAL, null, CooldownKind.NONE, 0);
 
     public static Verdict retry(RetryReason reason, CooldownKind cooldown) {
-        return new Verdict(Kind.RETRYABLE, reason, cooldown);
+        return new Verdict(Kind.RETRYABLE, reason, cooldown, 0);
+    }
+
+    /** The same verdict, reporting {@code status} whatever the upstream said (e.g. 502 for an empty 200). */
+    public Verdict withStatus(int status) {
+        return new Verdict(kind, reason, cooldown, status);
+    }
+
+    /** The status an outcome under this verdict reports, given the upstream's. */
+    public int status(int upstreamStatus) {
+        return statusOverride == 0 ? upstreamStatus : statusOverride;
     }
 }
