@@ -43,6 +43,11 @@ final class CandidateSelector {
                     return only(u, model.substring(slash + 1));
                 }
             }
+            // Named, but not usable for this request (disabled, out of the key's scope, other format):
+            // "routes to that upstream only", so no other upstream may receive it.
+            if (catalog.upstreams().stream().anyMatch(u -> u.id().equals(routedId))) {
+                return new CandidateSelection.ModelNotSupported();
+            }
         }
         var candidates = new ArrayList<Candidate>();
         for (var u : serving) {

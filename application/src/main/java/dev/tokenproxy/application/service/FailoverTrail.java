@@ -23,15 +23,20 @@ final class FailoverTrail {
     private UpstreamReply lastUpstreamReply;
     private RetryReason lastReason;
     private boolean deadlinePassed;
+    private boolean timedOut;
 
     void candidates(int count) {
         candidates = count;
     }
 
     void attempted(AttemptOutcome<UpstreamReply> outcome) {
+        if (outcome instanceof AttemptOutcome.SkippedAuth<UpstreamReply>) {
+            return; // nothing was sent: not an attempt (behaviour §4.3)
+        }
         attempts++;
         if (outcome instanceof AttemptOutcome.Retryable<UpstreamReply> r) {
             lastReason = r.reason();
+            timedOut |= r.reason().isTimeout();
             r.upstreamResponse().ifPresent(reply -> lastUpstreamReply = reply);
         } else if (outcome instanceof AttemptOutcome.Success<UpstreamReply> s) {
             lastUpstreamReply = s.response();
@@ -69,7 +74,8 @@ final class FailoverTrail {
         if (lastUpstreamReply != null) {
             return new ForwardResult.Delivered(lastUpstreamReply);
         }
-        if (deadlinePassed || (lastReason != null && lastReason.isTimeout())) {
+        // §4.5 ranks a timeout above a transport error, wherever in the trail it happened.
+        if (deadlinePassed || timedOut) {
             return failed(GatewayFailure.TIMEOUT, "the upstreams did not answer in time", Optional.empty());
         }
         return failed(GatewayFailure.UPSTREAM_UNAVAILABLE, "no upstream could serve the request ("

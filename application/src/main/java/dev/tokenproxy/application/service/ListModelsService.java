@@ -19,7 +19,8 @@ public final class ListModelsService implements ListModelsUseCase {
         var names = new TreeSet<String>();
         for (var u : catalog.enabled()) {
             names.addAll(u.models());
-            names.addAll(u.modelMappings().concreteNames());
+            // A mapping name the same upstream's allow-list refuses could never be served.
+            u.modelMappings().concreteNames().stream().filter(u::admits).forEach(names::add);
         }
         return List.copyOf(names);
     }
