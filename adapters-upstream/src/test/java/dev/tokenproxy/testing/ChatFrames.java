@@ -1,0 +1,142 @@
+package dev.tokenproxy.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The JSON documents of one Chat Completions reply (protocols.md §1), bound to the request they answer so that
+ * every frame carries the same id, creation time and model.
+ */
+final class ChatFrames {
+
+    /** What the fake needs from a request body; anything that is not a JSON object reads as all defaults. */
+    record RequestFields(String model, boolean stream, boolean includeUsage) {
+
+        static RequestFields parse(String body) {
+            JsonNode json;
+            try {
+                json = JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                return new RequestFields(null, false, false);
+            }
+            if (json == null || !json.isObject()) {
+                return new RequestFields(null, false, false);
+            }
+            JsonNode model = json.get("model");
+            return new RequestFields(
+                    model != null && model.isTextual() ? model.asText() : null,
+                    json.path("stream").asBoolean(false),
+                    json.path("stream_options").path("include_usage").asBoolean(false));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fixed so that tests can assert on totals; real upstreams count the prompt's tokens. */
+    static final int PROMPT_TOKENS = 5;
+
+    private final String id;
+    private final long created;
+    private final String model;
+    private final boolean stream;
+    private final boolean includeUsage;
+
+    ChatFrames(String id, long created, RecordedRequest request) {
+        RequestFields fields = RequestFields.parse(request.body());
+        this.id = id;
+        this.created = created;
+        this.model = request.model();
+        this.stream = request.stream();
+        this.includeUsage = fields.includeUsage();
+    }
+
+    boolean stream() {
+        return stream;
+    }
+
+    boolean includeUsage() {
+        return includeUsage;
+    }
+
+    /**
+     * The content as the fake streams it: one piece per word, each keeping the whitespace that follows it, so the
+     * pieces concatenate back to the content. An empty content has no pieces. Also the fake's completion token count.
+     */
+    static List<String> pieces(String content) {
+        return Arrays.stream(content.split("(?<=\\s)(?=\\S)")).filter(piece -> !piece.isEmpty()).toList();
+    }
+
+    String completion(String content) {
+        ObjectNode message = JSON.createObjectNode().put("role", "assistant").put("content", content);
+        ObjectNode choice = JSON.createObjectNode().put("index", 0);
+        choice.set("message", message);
+        choice.put("finish_reason", "stop");
+        ObjectNode completion = header("chat.completion");
+        completion.putArray("choices").add(choice);
+        completion.set("usage", usage(pieces(content).size()));
+        return write(completion);
+    }
+
+    String roleChunk() {
+        return chunk(JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
+    }
+
+    String contentChunk(String piece) {
+        return chunk(JSON.createObjectNode().put("content", piece), null);
+    }
+
+    String finishChunk() {
+        return chunk(JSON.createObjectNode(), "stop");
+    }
+
+    /** The extra chunk sent before {@code [DONE]} when the request asked for {@code stream_options.include_usage}. */
+    String usageChunk(int completionTokens) {
+        ObjectNode chunk = header("chat.completion.chunk");
+        chunk.putArray("choices");
+        chunk.set("usage", usage(completionTokens));
+        return write(chunk);
+    }
+
+    static String error(String type, String code, String message, String param) {
+        ObjectNode error = JSON.createObjectNode().put("message", message).put("type", type)
+                .put("param", param).put("code", code);
+        ObjectNode body = JSON.createObjectNode();
+        body.set("error", error);
+        return write(body);
+    }
+
+    private String chunk(ObjectNode delta, String finishReason) {
+        ObjectNode choice = JSON.createObjectNode().put("index", 0);
+        choice.set("delta", delta);
+        choice.put("finish_reason", finishReason);
+        ObjectNode chunk = header("chat.completion.chunk");
+        chunk.putArray("choices").add(choice);
+        // With include_usage every chunk but the usage chunk carries "usage": null (protocols.md §1).
+        if (includeUsage) {
+            chunk.putNull("usage");
+        }
+        return write(chunk);
+    }
+
+    private ObjectNode header(String object) {
+        return JSON.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model);
+    }
+
+    private static ObjectNode usage(int completionTokens) {
+        return JSON.createObjectNode()
+                .put("prompt_tokens", PROMPT_TOKENS)
+                .put("completion_tokens", completionTokens)
+                .put("total_tokens", PROMPT_TOKENS + completionTokens);
+    }
+
+    private static String write(JsonNode json) {
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree built here always serialises", e);
+        }
+    }
+}
