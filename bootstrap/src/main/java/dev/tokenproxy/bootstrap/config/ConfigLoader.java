@@ -1,6 +1,7 @@
 package dev.tokenproxy.bootstrap.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -14,6 +15,7 @@ import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import dev.tokenproxy.domain.failover.RoutingStrategy;
 import dev.tokenproxy.domain.routing.ModelMappings;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -73,11 +75,27 @@ public final class ConfigLoader {
 
     private static JsonNode parse(InputStream in) throws IOException {
         try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+            // A key written twice would silently keep the last value: refuse it like an unknown field.
+            JsonNode root = new ObjectMapper(new YAMLFactory())
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(in);
             return root == null || root.isMissingNode() ? new ObjectMapper().createObjectNode() : root;
         } catch (JacksonException e) {
-            throw new ConfigException("config is not valid YAML/JSON: " + e.getOriginalMessage(), e);
+            // Position and problem only: the parser's own message quotes the offending line, which may hold a key.
+            var where = e.getLocation();
+            String problem = e.getCause() instanceof MarkedYAMLException yaml ? yaml.getProblem() : e.getOriginalMessage();
+            throw new ConfigException("config is not valid YAML/JSON"
+                    + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
+                    + ": " + firstLine(problem), e);
         }
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     GatewayConfig read(JsonNode tree, String source, Path folder) {
@@ -85,7 +103,7 @@ public final class ConfigLoader {
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
                 "shutdown_grace_seconds"));
         var listen = root.field("listen").requireObject(Set.of("host", "port"));
-        String host = listen.field("host").string("127.0.0.1");
+        String host = listen.field("host").isPresent() ? listen.field("host").requiredString() : "127.0.0.1";
         int port = (int) listen.field("port").integer(9208, 0, 65_535);
         Path dataDir = folder.resolve(root.field("data_dir").string("./data")).normalize();
         var localKeys = localApiKeys(root.field("local_api_keys"));
@@ -101,6 +119,7 @@ public final class ConfigLoader {
                 : dataDir.resolve("accounts.json");
         var oauth = oauth(root.field("oauth"));
         var upstreams = upstreams(root.field("upstreams"));
+        requireKnownScopes(root.field("local_api_keys"), localKeys, upstreams);
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
                 oauth, upstreams, grace);
@@ -122,6 +141,20 @@ public final class ConfigLoader {
         return keys;
     }
 
+    /** A scope naming an upstream that does not exist is a typo that would lock the key out silently. */
+    private static void requireKnownScopes(ConfigNode list, List<LocalApiKey> keys, UpstreamCatalog upstreams) {
+        var ids = new HashSet<String>();
+        upstreams.upstreams().forEach(u -> ids.add(u.id()));
+        for (int i = 0; i < keys.size(); i++) {
+            for (String scope : keys.get(i).upstreams()) {
+                if (!"*".equals(scope) && !ids.contains(scope)) {
+                    throw ConfigException.at(list.path() + "[" + i + "].upstreams",
+                            "names unknown upstream '" + scope + "'");
+                }
+            }
+        }
+    }
+
     private static GatewaySettings settings(ConfigNode routing, ConfigNode timeouts) {
         routing.requireObject(Set.of("strategy", "account_strategy", "same_upstream_retries",
                 "request_deadline_seconds"));
@@ -132,10 +165,10 @@ public final class ConfigLoader {
                 strategy(routing.field("strategy")),
                 strategy(routing.field("account_strategy")),
                 (int) routing.field("same_upstream_retries").integer(d.sameUpstreamRetries(), 0, 10),
-                seconds(routing.field("request_deadline_seconds"), d.requestDeadline()),
-                new AttemptTimeouts(seconds(timeouts.field("connect_seconds"), t.connect()),
-                        seconds(timeouts.field("first_output_seconds"), t.firstOutput()),
-                        seconds(timeouts.field("idle_seconds"), t.idle())));
+                positiveSeconds(routing.field("request_deadline_seconds"), d.requestDeadline()),
+                new AttemptTimeouts(positiveSeconds(timeouts.field("connect_seconds"), t.connect()),
+                        positiveSeconds(timeouts.field("first_output_seconds"), t.firstOutput()),
+                        positiveSeconds(timeouts.field("idle_seconds"), t.idle())));
     }
 
     private static RoutingStrategy strategy(ConfigNode node) {
@@ -156,6 +189,11 @@ public final class ConfigLoader {
         }
         return new CooldownPolicy(base, max, seconds(node.field("credential_seconds"), d.credential()),
                 seconds(node.field("hint_max_seconds"), d.hintMax()));
+    }
+
+    /** A zero timeout would fail every request: at least one second. */
+    private static Duration positiveSeconds(ConfigNode node, Duration fallback) {
+        return Duration.ofSeconds(node.integer(fallback.toSeconds(), 1, 30L * DAY_SECONDS));
     }
 
     private static Duration seconds(ConfigNode node, Duration fallback) {

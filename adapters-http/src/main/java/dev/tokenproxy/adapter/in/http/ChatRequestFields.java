@@ -2,7 +2,9 @@ package dev.tokenproxy.adapter.in.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /**
@@ -11,7 +13,10 @@ import java.io.IOException;
  */
 record ChatRequestFields(String model, boolean stream) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Trailing data after the object (e.g. {@code {...} junk}) is malformed too, not silently dropped. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /** Parses the body, or returns the 400 to answer when it is not a usable chat request. */
     static ParseResult parse(byte[] body) {

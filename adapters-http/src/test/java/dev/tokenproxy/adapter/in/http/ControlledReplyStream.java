@@ -1,0 +1,61 @@
+package dev.tokenproxy.adapter.in.http;
+
+import dev.tokenproxy.application.port.out.ReplyStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A committed stream whose chunks the test releases one at a time, so that it can tell what the client got before
+ * the next chunk even existed.
+ */
+final class ControlledReplyStream implements ReplyStream {
+
+    private static final byte[] END = new byte[0];
+
+    private final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicInteger closeCalls = new AtomicInteger();
+
+    /** Makes {@code chunk} the next thing {@link #next()} hands out. */
+    void release(String chunk) {
+        chunks.add(chunk.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ends the stream after the chunks released so far. */
+    void end() {
+        chunks.add(END);
+    }
+
+    @Override
+    public byte[] next() {
+        try {
+            byte[] chunk = chunks.take();
+            return chunk == END ? null : chunk;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeCalls.incrementAndGet();
+        closed.countDown();
+    }
+
+    boolean awaitClosed(long timeout, TimeUnit unit) throws InterruptedException {
+        return closed.await(timeout, unit);
+    }
+
+    boolean isClosed() {
+        return closed.getCount() == 0;
+    }
+
+    int closeCalls() {
+        return closeCalls.get();
+    }
+}

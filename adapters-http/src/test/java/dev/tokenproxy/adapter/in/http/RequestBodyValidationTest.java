@@ -1,0 +1,141 @@
+package dev.tokenproxy.adapter.in.http;
+
+import static dev.tokenproxy.adapter.in.http.OpenAiErrorAssertions.assertOpenAiError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Behaviour §8: an oversized body gets 413 and malformed JSON gets 400; neither reaches an upstream. */
+class RequestBodyValidationTest {
+
+    private static final int LIMIT = 1024;
+
+    /** A valid chat body of exactly {@code size} bytes. */
+    private static String chatBodyOf(int size) {
+        String head = "{\"model\":\"gpt-4.1\",\"messages\":[],\"pad\":\"";
+        String tail = "\"}";
+        return head + "x".repeat(size - head.length() - tail.length()) + tail;
+    }
+
+    @Test
+    void aBodyOverTheLimitWithContentLengthGets413AndNeverReachesTheUseCase() {
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT)) {
+            var response = gateway.send(gateway.chat(chatBodyOf(LIMIT + 1)));
+
+            var error = assertOpenAiError(response, 413, "invalid_request_error", "request_too_large");
+            assertThat(error.path("message").asText()).contains(Integer.toString(LIMIT));
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitGets413AndNeverReachesTheUseCase() {
+        byte[] body = chatBodyOf(4 * LIMIT).getBytes(StandardCharsets.UTF_8);
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT)) {
+            // ofInputStream has no length, so the client sends Transfer-Encoding: chunked.
+            var response = gateway.send(gateway.request("/v1/chat/completions")
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+            assertOpenAiError(response, 413, "invalid_request_error", "request_too_large");
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aChunkedBodyOneByteOverTheLimitGets413() {
+        byte[] body = chatBodyOf(LIMIT + 1).getBytes(StandardCharsets.UTF_8);
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT)) {
+            var response = gateway.send(gateway.request("/v1/chat/completions")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+
+            assertOpenAiError(response, 413, "invalid_request_error", "request_too_large");
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsForwarded() {
+        String body = chatBodyOf(LIMIT);
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT)) {
+            var declared = gateway.send(gateway.chat(body));
+            var chunked = gateway.send(gateway.request("/v1/chat/completions").POST(HttpRequest.BodyPublishers
+                    .ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))));
+
+            assertThat(declared.statusCode()).isEqualTo(200);
+            assertThat(chunked.statusCode()).isEqualTo(200);
+            assertThat(gateway.forward.received()).hasSize(2)
+                    .allSatisfy(command -> assertThat(command.body()).hasSize(LIMIT));
+        }
+    }
+
+    @Test
+    void theServerKeepsServingAfterRefusingAnOversizedBody() {
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT)) {
+            gateway.send(gateway.chat(chatBodyOf(4 * LIMIT)));
+
+            var next = gateway.send(gateway.chat(chatBodyOf(100)));
+
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(gateway.forward.received()).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "`{\"model\": \"gpt-4.1\",`                    | invalid_json  |",
+            "`not json at all`                             | invalid_json  |",
+            "``                                            | invalid_json  |",
+            "`[{\"model\": \"gpt-4.1\"}]`                  | invalid_json  |",
+            "`\"gpt-4.1\"`                                 | invalid_json  |",
+            "`{\"messages\": []}`                          | missing_model | model",
+            "`{\"model\": \"\"}`                           | missing_model | model",
+            "`{\"model\": 4}`                              | missing_model | model",
+            "`{\"model\": \"gpt-4.1\", \"stream\": \"yes\"}` | invalid_type  | stream",
+            "`{\"model\": \"gpt-4.1\", \"stream\": 1}`       | invalid_type  | stream",
+    })
+    void anUnusableBodyGets400AndNeverReachesTheUseCase(String body, String code, String param) {
+        try (var gateway = RunningGateway.open()) {
+            var response = gateway.send(gateway.chat(body));
+
+            var error = assertOpenAiError(response, 400, "invalid_request_error", code);
+            if (param != null) {
+                assertThat(error.path("param").asText()).isEqualTo(param);
+            }
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    /**
+     * Behaviour §8: trailing data after the JSON object ({@code {"model":"x"} garbage}) is malformed JSON and gets
+     * 400; it must not be forwarded as if the first value were the whole body.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "`{\"model\": \"gpt-4.1\"} trailing`",
+            "`{\"model\": \"gpt-4.1\"}{`",
+            "`{\"model\": \"gpt-4.1\"}]`",
+    })
+    void trailingDataAfterTheJsonObjectIsMalformedJson(String body) {
+        try (var gateway = RunningGateway.open()) {
+            var response = gateway.send(gateway.chat(body));
+
+            assertOpenAiError(response, 400, "invalid_request_error", "invalid_json");
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aNullStreamMeansNotStreaming() {
+        try (var gateway = RunningGateway.open()) {
+            gateway.send(gateway.chat("{\"model\": \"gpt-4.1\", \"stream\": null}"));
+
+            assertThat(gateway.forward.onlyCommand().stream()).isFalse();
+        }
+    }
+}

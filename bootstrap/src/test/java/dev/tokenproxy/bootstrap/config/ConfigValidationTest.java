@@ -1,0 +1,348 @@
+package dev.tokenproxy.bootstrap.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tokenproxy.application.model.Secret;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Configuration contract: an invalid file is refused with a one-line reason that names the field path. */
+class ConfigValidationTest {
+
+    private static final Map<String, String> ENV = Map.of(
+            "TP_KEY", "tp-local-secret",
+            "OPENAI_KEY_1", "sk-env-secret",
+            "PORT", "9555");
+
+    @TempDir
+    Path folder;
+    private ConfigFiles files;
+
+    @BeforeEach
+    void setUp() {
+        files = new ConfigFiles(folder, ENV);
+    }
+
+    /** One valid upstream with {@code extra} lines added to it (indented under the list item). */
+    private static String upstreamWith(String extra) {
+        return """
+                upstreams:
+                  - id: openai-main
+                    provider: openai
+                    base_url: https://api.openai.com/v1
+                    api_keys: [sk-literal-secret, "${OPENAI_KEY_1}"]
+                """ + extra.indent(4);
+    }
+
+    private ConfigException refused(String yaml) {
+        return catchThrowableOfType(ConfigException.class, () -> files.load(yaml));
+    }
+
+    private void assertRefusedAt(String yaml, String path, String problem) {
+        ConfigException e = refused(yaml);
+        assertThat(e).as("refusal of:%n%s", yaml).isNotNull();
+        assertThat(e.getMessage()).startsWith(path + ": ").contains(problem)
+                .doesNotContain("sk-literal-secret", "sk-env-secret", "tp-local-secret")
+                .doesNotContain("\n");
+    }
+
+    // --- ${ENV} substitution -------------------------------------------------------------------------------
+
+    @Test
+    void environmentReferencesAreReplacedInStringsNumbersAndInsideText() {
+        var config = files.load("""
+                listen: { port: "${PORT}" }
+                local_api_keys: [{ name: laptop, key: "${TP_KEY}" }]
+                upstreams:
+                  - id: openai-main
+                    provider: openai
+                    base_url: "http://127.0.0.1:${PORT}/v1"
+                    api_keys: ["${OPENAI_KEY_1}", "prefix-${TP_KEY}-${PORT}", "pa$$word", "$OPENAI_KEY_1"]
+                """);
+
+        assertThat(config.port()).isEqualTo(9555);
+        assertThat(config.localApiKeys().get(0).key().reveal()).isEqualTo("tp-local-secret");
+        var upstream = config.upstreams().upstreams().get(0);
+        assertThat(upstream.baseUrl().toString()).isEqualTo("http://127.0.0.1:9555/v1");
+        assertThat(upstream.apiKeys()).extracting(Secret::reveal)
+                .containsExactly("sk-env-secret", "prefix-tp-local-secret-9555", "pa$$word", "$OPENAI_KEY_1");
+    }
+
+    @Test
+    void aMissingEnvironmentVariableNamesTheFieldAndTheVariableButNoSecret() {
+        var yaml = """
+                local_api_keys: [{ name: laptop, key: "${TP_KEY}" }]
+                upstreams:
+                  - id: openai-main
+                    provider: openai
+                    base_url: https://api.openai.com/v1
+                    api_keys: ["sk-literal-secret", "${OPENAI_KEY_2}"]
+                """;
+
+        assertRefusedAt(yaml, "upstreams[0].api_keys[1]", "OPENAI_KEY_2");
+    }
+
+    @Test
+    void aMissingEnvironmentVariableInALocalKeyNamesThatKey() {
+        assertRefusedAt("local_api_keys: [{ name: a, key: ok }, { name: b, key: \"${TP_KEY_B}\" }]\n",
+                "local_api_keys[1].key", "TP_KEY_B");
+    }
+
+    // --- providers, ids, URLs ------------------------------------------------------------------------------
+
+    @Test
+    void anUnknownProviderIsRefused() {
+        assertRefusedAt("""
+                upstreams:
+                  - { id: g, provider: gemini, base_url: "https://g.example/v1" }
+                """, "upstreams[0].provider", "unknown provider 'gemini'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"codex", "kiro", "anthropic", "openai_responses"})
+    void aContractProviderThatThisVersionCannotServeIsRefused(String provider) {
+        assertRefusedAt("""
+                upstreams:
+                  - { id: ok, provider: openai, base_url: "https://api.openai.com/v1" }
+                  - { id: later, provider: %s, base_url: "https://chatgpt.com/backend-api/codex" }
+                """.formatted(provider), "upstreams[1].provider", "not available in this version");
+    }
+
+    @Test
+    void theContractsCodexPoolExampleIsRefusedAtItsProvider() {
+        assertRefusedAt("""
+                upstreams:
+                  - id: codex-pool
+                    provider: codex
+                    base_url: https://chatgpt.com/backend-api/codex
+                    accounts: all
+                """, "upstreams[0].provider", "codex");
+    }
+
+    @Test
+    void aDuplicateUpstreamIdIsRefused() {
+        assertRefusedAt("""
+                upstreams:
+                  - { id: twin, provider: openai, base_url: "https://a.example/v1" }
+                  - { id: other, provider: openai, base_url: "https://b.example/v1" }
+                  - { id: twin, provider: openai, base_url: "https://c.example/v1" }
+                """, "upstreams[2].id", "duplicate upstream id 'twin'");
+    }
+
+    @Test
+    void anUpstreamIdWithASlashIsRefused() {
+        assertRefusedAt("upstreams:\n  - { id: \"a/b\", provider: openai, base_url: \"https://a.example\" }\n",
+                "upstreams[0].id", "/");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://x", "not a url", "api.openai.com/v1", "https:///v1", "file:///etc/passwd"})
+    void aBaseUrlThatIsNotAnAbsoluteHttpUrlIsRefused(String url) {
+        assertRefusedAt("""
+                upstreams:
+                  - id: openai-main
+                    provider: openai
+                    base_url: "%s"
+                """.formatted(url), "upstreams[0].base_url", "URL");
+    }
+
+    @Test
+    void anOAuthEndpointThatIsNotAnHttpUrlIsRefused() {
+        assertRefusedAt("oauth: { codex_token_url: \"ftp://auth.example/token\" }\n", "oauth.codex_token_url", "URL");
+    }
+
+    // --- unknown fields, types, ranges ---------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "upstream: []                                     | upstream",
+            "listen: { hots: 127.0.0.1 }                      | listen.hots",
+            "routing: { stratgy: round_robin }                | routing.stratgy",
+            "timeouts: { connect: 5 }                         | timeouts.connect",
+            "cooldown: { base: 5 }                            | cooldown.base",
+            "oauth: { codex_url: \"https://x.example\" }      | oauth.codex_url",
+            "local_api_keys: [{ name: a, key: k, scope: [x] }] | local_api_keys[0].scope",
+    })
+    void aMisspelledFieldIsRefusedInsteadOfIgnored(String yaml, String path) {
+        assertRefusedAt(yaml + "\n", path, "unknown field");
+    }
+
+    @Test
+    void aMisspelledUpstreamFieldIsRefusedWithoutEchoingTheKeys() {
+        assertRefusedAt(upstreamWith("api_key: sk-literal-secret"), "upstreams[0].api_key", "unknown field");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "listen: { port: -1 }                                | listen.port",
+            "listen: { port: 65536 }                             | listen.port",
+            "routing: { same_upstream_retries: -1 }              | routing.same_upstream_retries",
+            "routing: { same_upstream_retries: 11 }              | routing.same_upstream_retries",
+            "routing: { request_deadline_seconds: -1 }           | routing.request_deadline_seconds",
+            "timeouts: { connect_seconds: -5 }                   | timeouts.connect_seconds",
+            "timeouts: { first_output_seconds: -1 }              | timeouts.first_output_seconds",
+            "timeouts: { idle_seconds: 99999999 }                | timeouts.idle_seconds",
+            "cooldown: { base_seconds: -1 }                      | cooldown.base_seconds",
+            "cooldown: { credential_seconds: -300 }              | cooldown.credential_seconds",
+            "cooldown: { hint_max_seconds: -1 }                  | cooldown.hint_max_seconds",
+            "max_request_body_bytes: 0                           | max_request_body_bytes",
+            "max_request_body_bytes: -20971520                   | max_request_body_bytes",
+            "max_request_body_bytes: 99999999999                 | max_request_body_bytes",
+            "shutdown_grace_seconds: -1                          | shutdown_grace_seconds",
+    })
+    void aNumberOutOfRangeIsRefused(String yaml, String path) {
+        assertRefusedAt(yaml + "\n", path, "must be between");
+    }
+
+    @Test
+    void aCooldownCapBelowItsBaseIsRefused() {
+        assertRefusedAt("cooldown: { base_seconds: 60, max_seconds: 30 }\n", "cooldown.max_seconds", "base_seconds");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "listen: { port: abc }                          | listen.port                      | integer",
+            "listen: { port: 92.08 }                        | listen.port                      | integer",
+            "listen: 9208                                   | listen                           | mapping",
+            "routing: fill_first                            | routing                          | mapping",
+            "routing: { same_upstream_retries: true }       | routing.same_upstream_retries    | integer",
+            "data_dir: [a, b]                               | data_dir                         | string",
+            "upstreams: { id: a }                           | upstreams                        | list",
+            "local_api_keys: laptop                         | local_api_keys                   | list",
+            "local_api_keys: [{ name: a, key: [k] }]        | local_api_keys[0].key            | string",
+            "local_api_keys: [{ name: a, key: k, upstreams: '*' }] | local_api_keys[0].upstreams | list",
+    })
+    void aValueOfTheWrongTypeIsRefused(String yaml, String path, String expected) {
+        assertRefusedAt(yaml + "\n", path, expected);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "enabled: maybe                        | upstreams[0].enabled              | true or false",
+            "echo_requested_model: 1               | upstreams[0].echo_requested_model | true or false",
+            "priority: high                        | upstreams[0].priority             | integer",
+            "priority: 1.5                         | upstreams[0].priority             | integer",
+            "models: gpt-4.1                       | upstreams[0].models               | list",
+            "model_mappings: [gpt-4o]              | upstreams[0].model_mappings       | mapping",
+    })
+    void anUpstreamFieldOfTheWrongTypeIsRefused(String yaml, String path, String expected) {
+        assertRefusedAt(upstreamWith(yaml), path, expected);
+    }
+
+    @Test
+    void apiKeysThatAreNotAListAreRefusedWithoutEchoingTheKey() {
+        assertRefusedAt("""
+                upstreams:
+                  - id: openai-main
+                    provider: openai
+                    base_url: https://api.openai.com/v1
+                    api_keys: sk-literal-secret
+                """, "upstreams[0].api_keys", "list");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "FILL_FIRST", "fill-first", "\"\""})
+    void anUnknownStrategyIsRefused(String value) {
+        assertRefusedAt("routing: { strategy: " + value + " }\n", "routing.strategy", "fill_first, round_robin");
+    }
+
+    @Test
+    void anUnknownAccountStrategyIsRefused() {
+        assertRefusedAt("routing: { account_strategy: least_used }\n", "routing.account_strategy", "round_robin");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a*b", "*a", "**"})
+    void aModelMappingKeyWithAStarAnywhereButTheEndIsRefused(String key) {
+        assertRefusedAt(upstreamWith("model_mappings: { \"" + key + "\": gpt-4.1 }"), "upstreams[0].model_mappings",
+                "'*'");
+    }
+
+    @Test
+    void anEmptyModelMappingTargetIsRefused() {
+        assertRefusedAt(upstreamWith("model_mappings: { gpt-4o: \"\" }"), "upstreams[0].model_mappings.gpt-4o",
+                "required");
+    }
+
+    // --- required fields -----------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "upstreams: [{ provider: openai, base_url: \"https://a.example\" }] | upstreams[0].id",
+            "upstreams: [{ id: a, base_url: \"https://a.example\" }]            | upstreams[0].provider",
+            "upstreams: [{ id: a, provider: openai }]                          | upstreams[0].base_url",
+            "local_api_keys: [{ name: laptop }]                                | local_api_keys[0].key",
+            "local_api_keys: [{ name: laptop, key: \"\" }]                     | local_api_keys[0].key",
+            "local_api_keys: [{ name: laptop, key: \"   \" }]                  | local_api_keys[0].key",
+            "local_api_keys: [{ key: k }]                                      | local_api_keys[0].name",
+    })
+    void aMissingRequiredFieldIsRefused(String yaml, String path) {
+        assertRefusedAt(yaml + "\n", path, "is required");
+    }
+
+    @Test
+    void aBlankApiKeyIsRefused() {
+        assertRefusedAt(upstreamWith("").replace("sk-literal-secret", "\"\""), "upstreams[0].api_keys[0]",
+                "is required");
+    }
+
+    @Test
+    void aDuplicateLocalKeyNameIsRefused() {
+        assertRefusedAt("local_api_keys: [{ name: laptop, key: a }, { name: laptop, key: b }]\n",
+                "local_api_keys[1].name", "duplicate");
+    }
+
+    // --- listening host ------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "\"::\""})
+    void aNonLoopbackHostWithoutLocalKeysIsRefused(String host) {
+        assertRefusedAt("listen: { host: " + host + " }\n", "local_api_keys", "non-loopback");
+        assertRefusedAt("listen: { host: " + host + " }\nlocal_api_keys: []\n", "local_api_keys", "non-loopback");
+    }
+
+    @Test
+    void aNonLoopbackHostWithLocalKeysIsAllowed() {
+        var config = files.load("listen: { host: 0.0.0.0 }\nlocal_api_keys: [{ name: laptop, key: \"${TP_KEY}\" }]\n");
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.localApiKeys()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "localhost", "\"::1\"", "127.0.0.2"})
+    void aLoopbackHostNeedsNoLocalKeys(String host) {
+        assertThat(files.load("listen: { host: " + host + " }\n").localApiKeys()).isEmpty();
+    }
+
+    // --- the file as a whole -------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"- a\n- b\n", "just a string\n", "42\n"})
+    void aFileThatIsNotAMappingIsRefused(String yaml) {
+        assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> files.load(yaml))
+                .withMessageContaining("must be a mapping");
+    }
+
+    /**
+     * YAML requires mapping keys to be unique: a doubled {@code listen:} or {@code api_keys:} is refused rather
+     * than silently keeping the last one (the "silently ignored setting" the unknown-field check prevents).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "listen: { host: 127.0.0.1, port: 9208 }\nlisten: { port: 1 }\n",
+            "upstreams:\n  - id: a\n    provider: openai\n    base_url: https://a.example\n    api_keys: [k1]\n"
+                    + "    api_keys: [k2]\n",
+    })
+    void aDuplicatedKeyIsRefusedInsteadOfSilentlyOverridden(String yaml) {
+        assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> files.load(yaml));
+    }
+}
