@@ -1,6 +1,7 @@
 package dev.tokenproxy.bootstrap;
 
 import com.google.inject.Guice;
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import dev.tokenproxy.bootstrap.wiring.TokenProxyModules;
 import io.helidon.webserver.WebServer;
@@ -10,16 +11,19 @@ import java.time.Clock;
 public final class Gateway implements AutoCloseable {
 
     private final WebServer server;
+    private final UpstreamHttpClient upstreams;
     private final GatewayConfig config;
 
-    private Gateway(WebServer server, GatewayConfig config) {
+    private Gateway(WebServer server, UpstreamHttpClient upstreams, GatewayConfig config) {
         this.server = server;
+        this.upstreams = upstreams;
         this.config = config;
     }
 
     public static Gateway start(GatewayConfig config) {
         var injector = Guice.createInjector(TokenProxyModules.all(config, Clock.systemUTC()));
-        return new Gateway(injector.getInstance(WebServer.class).start(), config);
+        return new Gateway(injector.getInstance(WebServer.class).start(),
+                injector.getInstance(UpstreamHttpClient.class), config);
     }
 
     public int port() {
@@ -35,5 +39,6 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        upstreams.close();
     }
 }

@@ -2,7 +2,7 @@ package dev.tokenproxy.application.service;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.GatewayFailure;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.cooldown.RetryAfter;

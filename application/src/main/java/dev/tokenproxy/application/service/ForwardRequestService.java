@@ -9,7 +9,7 @@ import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.GatewayFailure;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.failover.AccountPoolPolicy;
 import dev.tokenproxy.domain.failover.PoolStep;

@@ -1,6 +1,6 @@
 package dev.tokenproxy.application.fakes;
 
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.CooldownRule;
 import dev.tokenproxy.domain.attempt.RetryReason;

@@ -2,7 +2,7 @@ package dev.tokenproxy.application.fakes;
 
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.time.Instant;

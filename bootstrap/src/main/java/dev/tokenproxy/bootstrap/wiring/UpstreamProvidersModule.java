@@ -1,15 +1,36 @@
 package dev.tokenproxy.bootstrap.wiring;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
+import java.time.Clock;
 
-/** One {@link SendAttemptPort} per provider kind, keyed by the provider name used in configuration. */
+/**
+ * One {@link SendAttemptPort} per provider kind, keyed by the provider name used in configuration. A new provider
+ * is one more {@code addBinding} here; the failover loop finds it through the map.
+ */
 final class UpstreamProvidersModule extends AbstractModule {
 
     @Override
     protected void configure() {
         var providers = MapBinder.newMapBinder(binder(), String.class, SendAttemptPort.class);
-        // TODO(lead): bind the openai adapter once it lands.
+        providers.addBinding("openai").to(OpenAiChatAdapter.class);
+    }
+
+    /** One pooled client for every upstream: certificates checked against the JDK trust store. */
+    @Provides
+    @Singleton
+    UpstreamHttpClient upstreamHttpClient() {
+        return new UpstreamHttpClient();
+    }
+
+    @Provides
+    @Singleton
+    OpenAiChatAdapter openAiChatAdapter(UpstreamHttpClient http, Clock clock) {
+        return new OpenAiChatAdapter(http, clock);
     }
 }

@@ -2,8 +2,8 @@ package dev.tokenproxy.adapter.in.http;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.GatewayFailure;
-import dev.tokenproxy.application.port.out.ReplyStream;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.ReplyStream;
+import dev.tokenproxy.application.model.UpstreamReply;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;

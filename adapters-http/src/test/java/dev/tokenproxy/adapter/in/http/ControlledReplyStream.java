@@ -1,6 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
-import dev.tokenproxy.application.port.out.ReplyStream;
+import dev.tokenproxy.application.model.ReplyStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;

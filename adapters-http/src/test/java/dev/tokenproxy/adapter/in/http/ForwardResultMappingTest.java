@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.GatewayFailure;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -4,7 +4,7 @@ import dev.tokenproxy.application.port.in.ForwardRequestCommand;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.GatewayFailure;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

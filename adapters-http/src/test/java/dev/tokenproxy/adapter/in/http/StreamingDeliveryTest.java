@@ -3,7 +3,7 @@ package dev.tokenproxy.adapter.in.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

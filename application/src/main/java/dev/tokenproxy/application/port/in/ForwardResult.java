@@ -1,6 +1,6 @@
 package dev.tokenproxy.application.port.in;
 
-import dev.tokenproxy.application.port.out.UpstreamReply;
+import dev.tokenproxy.application.model.UpstreamReply;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.tokenproxy.application.port.out;
 
+import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.tokenproxy.application.port.out;
+package dev.tokenproxy.application.model;
 
 /**
  * The rest of a committed stream, as wire-ready chunks in the inbound format. The adapter that made it owns the

@@ -1,4 +1,4 @@
-package dev.tokenproxy.application.port.out;
+package dev.tokenproxy.application.model;
 
 import java.util.Map;
 import java.util.Objects;

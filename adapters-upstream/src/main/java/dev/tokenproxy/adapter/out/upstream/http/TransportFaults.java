@@ -1,0 +1,72 @@
+package dev.tokenproxy.adapter.out.upstream.http;
+
+import dev.tokenproxy.domain.classify.Fault;
+import io.helidon.webclient.api.RuntimeUnknownHostException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+
+/** Names the {@link Fault} behind a failed exchange: the watchdog's reason if it aborted, else the exception's kind. */
+final class TransportFaults {
+
+    private TransportFaults() {
+    }
+
+    static Fault of(Throwable failure, Watch watch) {
+        WatchEnd ending = watch.ending();
+        if (ending != null && ending != WatchEnd.RELEASED && ending != WatchEnd.CLOSED) {
+            return timeoutFault(ending, watch);
+        }
+        if (watch.phase() == Watch.Phase.CONNECTING) {
+            return connectFault(failure);
+        }
+        // A socket read timeout is only a safety net behind the watchdog, but when it fires it is still a timeout.
+        if (has(failure, SocketTimeoutException.class)) {
+            return watch.hasSeenOutput() ? Fault.IDLE_TIMEOUT : Fault.FIRST_OUTPUT_TIMEOUT;
+        }
+        // After the handshake every failure (reset, early EOF, broken framing, TLS record errors) means the same:
+        // the exchange broke before a complete response.
+        return Fault.CONNECTION_RESET;
+    }
+
+    private static Fault timeoutFault(WatchEnd ending, Watch watch) {
+        return switch (ending) {
+            case CONNECT_TIMEOUT -> Fault.CONNECT_TIMEOUT;
+            case FIRST_OUTPUT_TIMEOUT -> Fault.FIRST_OUTPUT_TIMEOUT;
+            case IDLE_TIMEOUT -> Fault.IDLE_TIMEOUT;
+            // The request deadline is reported as the limit it cut short.
+            case DEADLINE -> watch.phase() == Watch.Phase.CONNECTING ? Fault.CONNECT_TIMEOUT
+                    : watch.hasSeenOutput() ? Fault.IDLE_TIMEOUT : Fault.FIRST_OUTPUT_TIMEOUT;
+            case RELEASED, CLOSED -> throw new IllegalArgumentException("not a timeout: " + ending);
+        };
+    }
+
+    private static Fault connectFault(Throwable failure) {
+        if (has(failure, SSLException.class)) {
+            return Fault.TLS_FAILURE;
+        }
+        if (has(failure, SocketTimeoutException.class)) {
+            return Fault.CONNECT_TIMEOUT;
+        }
+        if (has(failure, ConnectException.class) || has(failure, NoRouteToHostException.class)
+                || has(failure, UnknownHostException.class) || failure instanceof RuntimeUnknownHostException) {
+            return Fault.CONNECT_REFUSED;
+        }
+        // Reset or EOF in the middle of the handshake.
+        return Fault.CONNECTION_RESET;
+    }
+
+    private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tokenproxy.adapter.out.upstream.http;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The time limits of one exchange, checked by the {@link Watchdog}. The exchange reports its progress (connected,
+ * sent, response started, reads, first output) with volatile writes; the check aborts the connection when a limit
+ * has passed and records why, so the reading thread can tell a timeout from a broken connection.
+ *
+ * <p>Exactly one {@link WatchEnd} wins: the release of the connection to the pool, a close by the owner, or an abort.
+ * That makes "abort" and "return to the pool" mutually exclusive, so a connection the watchdog killed is never reused
+ * and a pooled connection is never killed.
+ */
+final class Watch {
+
+    enum Phase {
+        CONNECTING,
+        /** Connected, the request not yet handed to the socket: only the deadline applies. */
+        CONNECTED,
+        AWAITING_RESPONSE,
+        RECEIVING
+    }
+
+    private static final long MIN_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final Watchdog watchdog;
+    private final long connectLimit;
+    private final long firstOutputLimit;
+    private final long idleLimit;
+    private final long startNanos;
+    private final long deadlineNanos;
+
+    private final AtomicReference<WatchEnd> end = new AtomicReference<>();
+    private volatile Phase phase = Phase.CONNECTING;
+    private volatile long sentNanos;
+    private volatile boolean outputSeen;
+    private volatile boolean reading;
+    private volatile long lastActivityNanos;
+    private volatile Runnable abortAction = () -> { };
+    private volatile ScheduledFuture<?> pendingCheck;
+
+    Watch(Watchdog watchdog, ExchangeLimits limits, long startNanos) {
+        this.watchdog = watchdog;
+        this.connectLimit = limits.connect().toNanos();
+        this.firstOutputLimit = limits.firstOutput().toNanos();
+        this.idleLimit = limits.idle().toNanos();
+        this.startNanos = startNanos;
+        this.deadlineNanos = startNanos + limits.untilDeadline().toNanos();
+        this.lastActivityNanos = startNanos;
+    }
+
+    /** What an abort does: close the connection, from the watchdog's thread. */
+    void onAbort(Runnable action) {
+        this.abortAction = action;
+    }
+
+    void connected() {
+        phase = Phase.CONNECTED;
+    }
+
+    void requestSending() {
+        sentNanos = Watchdog.now();
+        phase = Phase.AWAITING_RESPONSE;
+    }
+
+    void responseStarted() {
+        lastActivityNanos = Watchdog.now();
+        phase = Phase.RECEIVING;
+    }
+
+    /** From now on the first-output limit no longer applies. */
+    void outputSeen() {
+        outputSeen = true;
+    }
+
+    void readStarted() {
+        lastActivityNanos = Watchdog.now();
+        reading = true;
+    }
+
+    void readEnded() {
+        reading = false;
+        lastActivityNanos = Watchdog.now();
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    boolean hasSeenOutput() {
+        return outputSeen;
+    }
+
+    /** How the watch ended, or null while it is active. */
+    WatchEnd ending() {
+        return end.get();
+    }
+
+    /**
+     * Ends the watch if it is still active. The winner of an ending that closes the connection runs the abort action.
+     *
+     * @return whether this call ended it
+     */
+    boolean end(WatchEnd how) {
+        if (!end.compareAndSet(null, how)) {
+            return false;
+        }
+        ScheduledFuture<?> check = pendingCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        if (how.closesConnection()) {
+            try {
+                abortAction.run();
+            } catch (RuntimeException alreadyBroken) {
+                // Closing a connection that is half-made or already closed may throw; it is closed either way.
+            }
+        }
+        return true;
+    }
+
+    void arm() {
+        schedule(nextCheckAt(Watchdog.now()));
+    }
+
+    private void check() {
+        if (end.get() != null) {
+            return;
+        }
+        long now = Watchdog.now();
+        WatchEnd expired = expired(now);
+        if (expired != null) {
+            end(expired);
+        } else {
+            schedule(nextCheckAt(now));
+        }
+    }
+
+    private void schedule(long atNanos) {
+        pendingCheck = watchdog.schedule(this::check, Math.max(MIN_RECHECK_NANOS, atNanos - Watchdog.now()));
+        // An end that raced with this re-arm may have cancelled the previous check only.
+        if (end.get() != null) {
+            pendingCheck.cancel(false);
+        }
+    }
+
+    private WatchEnd expired(long now) {
+        Phase current = phase;
+        if (now - deadlineNanos >= 0) {
+            return WatchEnd.DEADLINE;
+        }
+        if (current == Phase.CONNECTING) {
+            return now - startNanos >= connectLimit ? WatchEnd.CONNECT_TIMEOUT : null;
+        }
+        if (current == Phase.CONNECTED) {
+            return null;
+        }
+        if (!outputSeen && now - sentNanos >= firstOutputLimit) {
+            return WatchEnd.FIRST_OUTPUT_TIMEOUT;
+        }
+        // Idle is silence while we wait for the upstream; time the caller spends elsewhere is not its fault.
+        if (current == Phase.RECEIVING && reading && now - lastActivityNanos >= idleLimit) {
+            return WatchEnd.IDLE_TIMEOUT;
+        }
+        return null;
+    }
+
+    /**
+     * The earliest moment any limit could pass, given what is known now. A limit that starts later (first output
+     * before the request is sent, idle before a read starts) cannot pass before now plus its length.
+     */
+    private long nextCheckAt(long now) {
+        Phase current = phase;
+        long next = deadlineNanos;
+        if (current == Phase.CONNECTING) {
+            next = Math.min(next, startNanos + connectLimit);
+        }
+        if (!outputSeen) {
+            boolean sent = current == Phase.AWAITING_RESPONSE || current == Phase.RECEIVING;
+            next = Math.min(next, sent ? sentNanos + firstOutputLimit : now + firstOutputLimit);
+        }
+        boolean idleRunning = current == Phase.RECEIVING && reading;
+        next = Math.min(next, idleRunning ? lastActivityNanos + idleLimit : now + idleLimit);
+        return next;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tokenproxy.adapter.out.upstream.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Reads and writes the Chat Completions JSON documents this adapter has to look into. */
+final class ChatJson {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ChatJson() {
+    }
+
+    /** The document as an object, or empty when it is not a JSON object. */
+    static Optional<ObjectNode> object(byte[] json) {
+        try {
+            return MAPPER.readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<ObjectNode> object(String json) {
+        try {
+            return MAPPER.readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
+        } catch (JsonProcessingException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree must serialise", e);
+        }
+    }
+
+    static String text(JsonNode node) {
+        return new String(bytes(node), StandardCharsets.UTF_8);
+    }
+
+    /** A scalar field as text (codes come as strings or numbers), or null when absent or null. */
+    static String scalar(JsonNode parent, String field) {
+        JsonNode value = parent == null ? null : parent.get(field);
+        return value == null || value.isNull() || !value.isValueNode() ? null : value.asText();
+    }
+
+    /** Whether the field holds something: a non-empty string, a non-empty array or object, or any other value. */
+    static boolean present(JsonNode parent, String field) {
+        JsonNode value = parent == null ? null : parent.get(field);
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return false;
+        }
+        if (value.isTextual()) {
+            return !value.textValue().isEmpty();
+        }
+        if (value.isContainerNode()) {
+            return !value.isEmpty();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.tokenproxy.adapter.out.upstream.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
+import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.application.port.out.AttemptRequest;
+import dev.tokenproxy.application.port.out.SendAttemptPort;
+import dev.tokenproxy.application.model.UpstreamReply;
+import dev.tokenproxy.domain.attempt.AttemptOutcome;
+import dev.tokenproxy.domain.classify.AttemptSignal;
+import dev.tokenproxy.domain.classify.ClassificationTable;
+import dev.tokenproxy.domain.classify.Fault;
+import dev.tokenproxy.domain.cooldown.RetryAfter;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code openai} provider: OpenAI Chat Completions ({@code POST {base}/chat/completions}, protocols §1) for
+ * {@code chat} clients. It injects the upstream credential, renames the model when mapped, and turns what came back
+ * into an {@link AttemptSignal} that the classification table decides on; the adapter itself never picks an outcome.
+ */
+public final class OpenAiChatAdapter implements SendAttemptPort {
+
+    public static final String PROVIDER = "openai";
+
+    /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
+    private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
+
+    /** Response headers worth passing on: how to read the body, which request it was, when to come back. */
+    private static final List<String> FORWARDED_HEADERS = List.of("content-type", "retry-after", "x-request-id");
+
+    /** Post-processing found nothing deliverable in a 2xx (behaviour §2: "status 502"). */
+    private static final int REJECTED_2XX_STATUS = 502;
+
+    private final UpstreamHttpClient http;
+    private final Clock clock;
+
+    public OpenAiChatAdapter(UpstreamHttpClient http, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public Set<InboundFormat> formats() {
+        return Set.of(InboundFormat.CHAT);
+    }
+
+    @Override
+    public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
+        UpstreamExchange exchange;
+        try {
+            exchange = http.post(endpoint(request.upstream().baseUrl()), headers(request),
+                    ChatRequestBody.forUpstream(request.body(), request.upstreamModel()),
+                    ExchangeLimits.of(request.timeouts(), request.deadline(), clock.instant()));
+        } catch (TransportFailure failure) {
+            return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
+        }
+        try {
+            AttemptSignal answered = AttemptSignal.http(PROVIDER, exchange.status());
+            if (exchange.status() < 200 || exchange.status() >= 300) {
+                // Retryable statuses are never streamed (behaviour §6), so every non-2xx is read whole.
+                return rejected(exchange, answered);
+            }
+            String echoModel = request.upstream().echoRequestedModel() ? request.requestedModel() : null;
+            return request.stream() ? stream(exchange, answered, echoModel)
+                    : completion(exchange, answered, echoModel);
+        } catch (RuntimeException bug) {
+            // Not an upstream failure: free the connection now rather than at the deadline, and let it surface.
+            exchange.abort();
+            throw bug;
+        }
+    }
+
+    private AttemptOutcome<UpstreamReply> rejected(UpstreamExchange exchange, AttemptSignal answered) {
+        exchange.outputStarted();
+        AttemptSignal signal = answered.withWaitHint(
+                exchange.header("retry-after").flatMap(value -> RetryAfter.parse(value, clock.instant())));
+        try (exchange) {
+            byte[] body = exchange.readBody();
+            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), buffered(exchange, body));
+        } catch (TransportFailure failure) {
+            // The status and any wait hint still count; the broken body cannot be delivered.
+            return TABLE.outcome(signal.withFault(failure.fault()), null);
+        }
+    }
+
+    private AttemptOutcome<UpstreamReply> completion(UpstreamExchange exchange, AttemptSignal answered,
+                                                     String echoModel) {
+        exchange.outputStarted();
+        byte[] body;
+        try (exchange) {
+            body = exchange.readBody();
+        } catch (TransportFailure failure) {
+            return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
+        }
+        Optional<ObjectNode> completion = ChatJson.object(body);
+        // A 2xx that is not a completion (an HTML page, an error document) has nothing to deliver, just like a
+        // stream that broke before output.
+        if (completion.isEmpty() || !completion.get().has("choices")) {
+            return rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
+        }
+        if (ChatOutput.isEmptyCompletion(completion.get())) {
+            return rejected2xx(Fault.EMPTY_COMPLETION);
+        }
+        byte[] delivered = echoModel == null ? body : ChatJson.bytes(completion.get().put("model", echoModel));
+        return TABLE.outcome(answered, buffered(exchange, delivered));
+    }
+
+    private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,
+                                                 String echoModel) {
+        var stream = new ChatEventStream(exchange, echoModel);
+        return switch (stream.open()) {
+            case ChatEventStream.Opening.Committed committed -> TABLE.outcome(answered,
+                    new UpstreamReply.Streaming(exchange.status(), streamHeaders(exchange), committed.stream()));
+            case ChatEventStream.Opening.Failed failed -> TABLE.outcome(
+                    AttemptSignal.http(PROVIDER, failed.status()).withFault(failed.fault()), null);
+        };
+    }
+
+    private AttemptOutcome<UpstreamReply> rejected2xx(Fault fault) {
+        return TABLE.outcome(AttemptSignal.http(PROVIDER, REJECTED_2XX_STATUS).withFault(fault), null);
+    }
+
+    private static UpstreamReply.Buffered buffered(UpstreamExchange exchange, byte[] body) {
+        return new UpstreamReply.Buffered(exchange.status(), forwardedHeaders(exchange), body);
+    }
+
+    private static Map<String, String> forwardedHeaders(UpstreamExchange exchange) {
+        var headers = new LinkedHashMap<String, String>();
+        for (String name : FORWARDED_HEADERS) {
+            exchange.header(name).ifPresent(value -> headers.put(name, value));
+        }
+        return headers;
+    }
+
+    private static Map<String, String> streamHeaders(UpstreamExchange exchange) {
+        Map<String, String> headers = forwardedHeaders(exchange);
+        headers.putIfAbsent("content-type", "text/event-stream");
+        return headers;
+    }
+
+    private static Map<String, String> headers(AttemptRequest request) {
+        var headers = new LinkedHashMap<String, String>();
+        // Client headers are never forwarded: only what the upstream needs, with the proxy's own credential.
+        // A blank key means a keyless upstream (a local server), not a key to send.
+        if (!request.credential().secret().isBlank()) {
+            headers.put("Authorization", "Bearer " + request.credential().secret().reveal());
+        }
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
+        return headers;
+    }
+
+    private static URI endpoint(URI baseUrl) {
+        String base = baseUrl.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions");
+    }
+}

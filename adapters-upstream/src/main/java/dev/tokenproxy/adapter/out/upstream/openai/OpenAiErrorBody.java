@@ -1,0 +1,20 @@
+package dev.tokenproxy.adapter.out.upstream.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenproxy.domain.classify.AttemptSignal;
+
+/** Reads {@code {"error":{"type","code","param"}}} (protocols §1) into the signal; other bodies add nothing. */
+final class OpenAiErrorBody {
+
+    private OpenAiErrorBody() {
+    }
+
+    static AttemptSignal describe(AttemptSignal signal, byte[] body) {
+        return ChatJson.object(body)
+                .map(document -> document.get("error"))
+                .filter(JsonNode::isObject)
+                .map(error -> signal.withError(ChatJson.scalar(error, "type"), ChatJson.scalar(error, "code"),
+                        ChatJson.present(error, "param")))
+                .orElse(signal);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tokenproxy.adapter.out.upstream.sse;
+
+import java.nio.charset.StandardCharsets;
+
+/** Writes events back onto the wire, one self-contained frame per event. */
+public final class SseFrames {
+
+    private SseFrames() {
+    }
+
+    /** {@code data: <data>\n\n}; data holding line breaks becomes several {@code data:} lines, as the format requires. */
+    public static byte[] data(String data) {
+        var frame = new StringBuilder(data.length() + 8);
+        int start = 0;
+        while (true) {
+            int lineEnd = nextLineBreak(data, start);
+            frame.append("data: ").append(data, start, lineEnd < 0 ? data.length() : lineEnd).append('\n');
+            if (lineEnd < 0) {
+                break;
+            }
+            start = data.charAt(lineEnd) == '\r' && lineEnd + 1 < data.length() && data.charAt(lineEnd + 1) == '\n'
+                    ? lineEnd + 2 : lineEnd + 1;
+        }
+        return frame.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A comment frame ({@code :<text>\n\n}), the usual keep-alive. */
+    public static byte[] comment(String text) {
+        String oneLine = text.replace('\r', ' ').replace('\n', ' ');
+        return (":" + oneLine + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int nextLineBreak(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tokenproxy.adapter.out.upstream.http;
+
+import dev.tokenproxy.testing.FakeOpenAiUpstream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs one exchange per test JVM before the timing tests: Helidon's first request loads and initialises classes for
+ * the better part of a second, which would otherwise count against the 300 ms limits those tests use.
+ */
+public final class HelidonWarmUp {
+
+    private static boolean done;
+
+    private HelidonWarmUp() {
+    }
+
+    public static synchronized void once() throws TransportFailure {
+        if (done) {
+            return;
+        }
+        var generous = new ExchangeLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(60));
+        try (var fake = FakeOpenAiUpstream.start(); var http = new UpstreamHttpClient()) {
+            for (boolean stream : new boolean[] {false, true}) {
+                byte[] body = ("{\"model\":\"warm-up\",\"stream\":" + stream + "}").getBytes(StandardCharsets.UTF_8);
+                try (var exchange = http.post(URI.create(fake.baseUrl() + "/chat/completions"),
+                        Map.of("Content-Type", "application/json"), body, generous)) {
+                    exchange.readBody();
+                }
+            }
+        }
+        done = true;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tokenproxy.adapter.out.upstream.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tokenproxy.domain.classify.Fault;
+import dev.tokenproxy.testing.FakeOpenAiUpstream;
+import dev.tokenproxy.testing.Reply;
+import dev.tokenproxy.testing.TestTls;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class UpstreamHttpClientTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(10);
+    private static final ExchangeLimits GENEROUS = limits(Duration.ofSeconds(30), Duration.ofSeconds(30),
+            Duration.ofSeconds(60));
+    private static final byte[] BODY = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+    private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
+
+    private final UpstreamHttpClient http = new UpstreamHttpClient(Optional.of(TestTls.clientContext()));
+
+    @BeforeAll
+    static void warmUp() throws TransportFailure {
+        HelidonWarmUp.once();
+    }
+
+    @AfterEach
+    void close() {
+        http.close();
+    }
+
+    @Test
+    void abortFromAnotherThreadReleasesABlockedBodyRead() throws Exception {
+        try (var fake = FakeOpenAiUpstream.start()) {
+            assertAbortReleasesBlockedRead(fake);
+        }
+    }
+
+    @Test
+    void abortFromAnotherThreadReleasesABlockedBodyReadOverTls() throws Exception {
+        try (var fake = FakeOpenAiUpstream.startTls(TestTls.localhostCert())) {
+            assertAbortReleasesBlockedRead(fake);
+        }
+    }
+
+    @Test
+    void theWatchdogAbortsAWaitForHeadersAtTheFirstOutputLimit() throws Exception {
+        try (var fake = FakeOpenAiUpstream.start()) {
+            fake.defaultReply(Reply.noAnswer());
+            long start = System.nanoTime();
+
+            var failure = catchThrowableOfType(TransportFailure.class,
+                    () -> http.post(chat(fake), HEADERS, BODY, limits(Duration.ofMillis(300), Duration.ofSeconds(30),
+                            Duration.ofSeconds(60))));
+
+            assertThat(failure.fault()).isEqualTo(Fault.FIRST_OUTPUT_TIMEOUT);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(fake.awaitClientDisconnect(BOUND)).isTrue();
+        }
+    }
+
+    @Test
+    void theWatchdogAbortsAStalledTlsBodyAtTheIdleLimit() throws Exception {
+        try (var fake = FakeOpenAiUpstream.startTls(TestTls.localhostCert())) {
+            fake.defaultReply(Reply.stallAfter(1, "half of it"));
+            var exchange = http.post(chat(fake), HEADERS, BODY, limits(Duration.ofSeconds(30), Duration.ofMillis(300),
+                    Duration.ofSeconds(60)));
+            exchange.outputStarted();
+
+            var failure = catchThrowableOfType(TransportFailure.class, exchange::readBody);
+
+            assertThat(failure.fault()).isEqualTo(Fault.IDLE_TIMEOUT);
+            assertThat(fake.awaitClientDisconnect(BOUND)).isTrue();
+        }
+    }
+
+    @Test
+    void theDeadlineEndsAnExchangeBeforeItsOwnLimits() throws Exception {
+        try (var fake = FakeOpenAiUpstream.start()) {
+            fake.defaultReply(Reply.noAnswer());
+
+            var failure = catchThrowableOfType(TransportFailure.class,
+                    () -> http.post(chat(fake), HEADERS, BODY, limits(Duration.ofSeconds(30), Duration.ofSeconds(30),
+                            Duration.ofMillis(300))));
+
+            assertThat(failure.fault()).isEqualTo(Fault.FIRST_OUTPUT_TIMEOUT);
+        }
+    }
+
+    @Test
+    void keepsConnectionsAliveAndNeverReusesAnAbortedOne() throws Exception {
+        try (var server = new CountingHttpServer()) {
+            assertThat(okBody(server)).isEqualTo("ok");
+            assertThat(okBody(server)).isEqualTo("ok");
+            assertThat(server.connections()).isEqualTo(1);
+
+            var stalled = http.post(URI.create(server.url("/stall")), HEADERS, BODY, GENEROUS);
+            stalled.abort();
+
+            assertThat(okBody(server)).isEqualTo("ok");
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    private String okBody(CountingHttpServer server) throws TransportFailure {
+        try (var exchange = http.post(URI.create(server.url("/ok")), HEADERS, BODY, GENEROUS)) {
+            return new String(exchange.readBody(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    private void assertAbortReleasesBlockedRead(FakeOpenAiUpstream fake) throws Exception {
+        fake.defaultReply(Reply.stallAfter(1, "half of it"));
+        var exchange = http.post(chat(fake), HEADERS, BODY, GENEROUS);
+        exchange.outputStarted();
+        byte[] buffer = new byte[64 * 1024];
+        assertThat(exchange.read(buffer)).as("the half body that was sent").isPositive();
+        var failure = new CompletableFuture<TransportFailure>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                exchange.read(buffer);
+                failure.complete(null);
+            } catch (TransportFailure expected) {
+                failure.complete(expected);
+            }
+        });
+        // Nothing more will come, so once parked the reader is blocked on the socket.
+        assertThat(BlockedThread.await(reader, BOUND)).isTrue();
+
+        exchange.abort();
+
+        assertThat(failure.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(TransportFailure.class);
+        assertThat(fake.awaitClientDisconnect(BOUND)).isTrue();
+    }
+
+    private static URI chat(FakeOpenAiUpstream fake) {
+        return URI.create(fake.baseUrl() + "/chat/completions");
+    }
+
+    private static ExchangeLimits limits(Duration firstOutput, Duration idle, Duration untilDeadline) {
+        return new ExchangeLimits(Duration.ofSeconds(5), firstOutput, idle, untilDeadline);
+    }
+}

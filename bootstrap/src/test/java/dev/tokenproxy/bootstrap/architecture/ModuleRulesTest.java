@@ -1,0 +1,93 @@
+package dev.tokenproxy.bootstrap.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hexagon's rules. Lives in bootstrap, the one module that sees every other. Each rule fails on an empty
+ * selection (ArchUnit's default), so renaming a package cannot make a rule pass vacuously.
+ */
+class ModuleRulesTest {
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                // The other modules arrive as jars or class folders depending on how Maven runs: take both.
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
+                .importPackages("dev.tokenproxy");
+    }
+
+    @Test
+    void domainDependsOnlyOnTheJdk() {
+        classes().that().resideInAPackage("dev.tokenproxy.domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.tokenproxy.domain..")
+                .check(production);
+    }
+
+    @Test
+    void applicationDependsOnlyOnDomainAndTheJdk() {
+        classes().that().resideInAPackage("dev.tokenproxy.application..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.tokenproxy.domain..", "dev.tokenproxy.application..")
+                .check(production);
+    }
+
+    @Test
+    void noFrameworksInTheCore() {
+        noClasses().that().resideInAnyPackage("dev.tokenproxy.domain..", "dev.tokenproxy.application..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("io.helidon..", "com.google.inject..", "com.fasterxml.jackson..")
+                .check(production);
+    }
+
+    @Test
+    void inboundAdapterDoesNotSeeOutboundAdapters() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.adapter.in..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.adapter.out..")
+                .check(production);
+    }
+
+    @Test
+    void outboundAdaptersDoNotSeeInboundAdapters() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.adapter.out..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.adapter.in..")
+                .check(production);
+    }
+
+    @Test
+    void adaptersDoNotSeeBootstrap() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.adapter..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.bootstrap..")
+                .check(production);
+    }
+
+    @Test
+    void incomingPortsDoNotDependOnOutgoingPorts() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.application.port.in..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.application.port.out..")
+                .check(production);
+    }
+
+    @Test
+    void outgoingPortsDoNotDependOnIncomingPorts() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.application.port.out..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.application.port.in..")
+                .check(production);
+    }
+
+    @Test
+    void servicesAreReachedOnlyThroughPortsFromAdapters() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.adapter..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.application.service..")
+                .check(production);
+    }
+}
