@@ -1,6 +1,5 @@
 package dev.tokenproxy.bootstrap.e2e;
 
-import static dev.tokenproxy.testing.FakeOpenAiUpstream.ANY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
 import dev.tokenproxy.testing.Reply;
+import dev.tokenproxy.testing.TestTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -266,6 +266,31 @@ class FailoverEndToEndTest {
 
         assertThat(streamedText(gateway)).isEqualTo("clean answer");
         assertThat(a.requests()).as("retried in place once, then failed over").hasSize(2);
+    }
+
+    @Test
+    void upstreamWithAnUntrustedCertificateFailsOver() {
+        try (var impostor = FakeOpenAiUpstream.startTls(TestTls.untrustedCert())) {
+            impostor.defaultReply(Reply.ok("must never be read"));
+            b.defaultReply(Reply.ok("from b"));
+            gatewayOver(impostor.baseUrl());
+
+            assertThat(completionText(gateway)).isEqualTo("from b");
+            assertThat(impostor.requests()).as("no request is sent over an unverified connection").isEmpty();
+        }
+    }
+
+    @Test
+    void streamEndingWithoutDoneIsFinishedWithDone() {
+        a.defaultReply(Reply.noDone("complete answer"));
+        gatewayOver(a.baseUrl());
+
+        var raw = gateway.chat(MODEL, true);
+
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.body()).contains("\"finish_reason\":\"stop\"").doesNotContain("\"error\"")
+                .endsWith("data: [DONE]\n\n");
+        assertThat(streamedText(gateway)).isEqualTo("complete answer");
     }
 
     @Test
