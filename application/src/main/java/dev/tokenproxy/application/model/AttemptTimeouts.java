@@ -15,8 +15,12 @@ public record AttemptTimeouts(Duration connect, Duration firstOutput, Duration i
             new AttemptTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(120));
 
     public AttemptTimeouts {
-        Objects.requireNonNull(connect, "connect");
-        Objects.requireNonNull(firstOutput, "firstOutput");
-        Objects.requireNonNull(idle, "idle");
+        for (var d : new Duration[] {connect, firstOutput, idle}) {
+            Objects.requireNonNull(d, "timeouts must not be null");
+            // A zero limit would fail every attempt before it could start.
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive: " + d);
+            }
+        }
     }
 }

@@ -21,6 +21,9 @@ public record GatewaySettings(RoutingStrategy strategy, RoutingStrategy accountS
         Objects.requireNonNull(accountStrategy, "accountStrategy");
         Objects.requireNonNull(requestDeadline, "requestDeadline");
         Objects.requireNonNull(timeouts, "timeouts");
+        if (requestDeadline.isNegative() || requestDeadline.isZero()) {
+            throw new IllegalArgumentException("requestDeadline must be positive");
+        }
         if (sameUpstreamRetries < 0) {
             throw new IllegalArgumentException("sameUpstreamRetries must be >= 0");
         }
