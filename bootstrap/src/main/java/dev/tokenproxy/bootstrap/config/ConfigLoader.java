@@ -46,9 +46,15 @@ public final class ConfigLoader {
     private static final int DAY_SECONDS = 86_400;
 
     private final Map<String, String> env;
+    private final HostLimits host;
 
     public ConfigLoader(Map<String, String> env) {
+        this(env, HostLimits.current());
+    }
+
+    public ConfigLoader(Map<String, String> env, HostLimits host) {
         this.env = Map.copyOf(env);
+        this.host = host;
     }
 
     public GatewayConfig loadFile(Path file) {
@@ -101,7 +107,7 @@ public final class ConfigLoader {
     GatewayConfig read(JsonNode tree, String source, Path folder) {
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
-                "shutdown_grace_seconds"));
+                "shutdown_grace_seconds", "limits"));
         var listen = root.field("listen").requireObject(Set.of("host", "port"));
         String host = listen.field("host").isPresent() ? listen.field("host").requiredString() : "127.0.0.1";
         int port = (int) listen.field("port").integer(9208, 0, 65_535);
@@ -121,8 +127,9 @@ public final class ConfigLoader {
         var upstreams = upstreams(root.field("upstreams"));
         requireKnownScopes(root.field("local_api_keys"), localKeys, upstreams);
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
+        var limits = limits(root.field("limits"), maxBody);
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace);
+                oauth, upstreams, grace, limits);
     }
 
     private static List<LocalApiKey> localApiKeys(ConfigNode list) {
@@ -198,6 +205,31 @@ public final class ConfigLoader {
 
     private static Duration seconds(ConfigNode node, Duration fallback) {
         return Duration.ofSeconds(node.integer(fallback.toSeconds(), 0, 30L * DAY_SECONDS));
+    }
+
+    private GatewayConfig.Limits limits(ConfigNode node, long maxRequestBody) {
+        node.requireObject(Set.of("max_connections", "header_timeout_seconds", "body_timeout_seconds",
+                "idle_connection_seconds", "max_upstream_body_bytes", "max_in_flight_bytes"));
+        var connections = node.field("max_connections");
+        int maxConnections = (int) connections.integer(host.defaultMaxConnections(), 1, 1_000_000);
+        if (maxConnections > host.connectionsTheFileLimitAllows()) {
+            throw ConfigException.at(connections.path(), maxConnections + " connections need about "
+                    + host.openFilesNeededFor(maxConnections) + " open files, but this process may open only "
+                    + host.openFiles() + " (ulimit -n): lower it or raise the limit");
+        }
+        var inFlight = node.field("max_in_flight_bytes");
+        long maxInFlight = inFlight.integer(Math.max(host.defaultInFlightBytes(), maxRequestBody),
+                1024 * 1024, Long.MAX_VALUE);
+        if (maxInFlight < maxRequestBody) {
+            throw ConfigException.at(inFlight.path(), "must be at least max_request_body_bytes (" + maxRequestBody
+                    + "), or no request of the largest allowed size could ever be admitted");
+        }
+        return new GatewayConfig.Limits(maxConnections,
+                positiveSeconds(node.field("header_timeout_seconds"), Duration.ofSeconds(20)),
+                positiveSeconds(node.field("body_timeout_seconds"), Duration.ofSeconds(60)),
+                positiveSeconds(node.field("idle_connection_seconds"), Duration.ofSeconds(60)),
+                node.field("max_upstream_body_bytes").integer(16L * 1024 * 1024, 1024, Integer.MAX_VALUE - 8),
+                maxInFlight);
     }
 
     private static GatewayConfig.OAuthEndpoints oauth(ConfigNode node) {

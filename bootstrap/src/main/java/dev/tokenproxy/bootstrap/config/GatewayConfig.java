@@ -17,10 +17,24 @@ import java.util.List;
 public record GatewayConfig(String source, String host, int port, Path dataDir, List<LocalApiKey> localApiKeys,
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
-                            Duration shutdownGrace) {
+                            Duration shutdownGrace, Limits limits) {
 
     public GatewayConfig {
         localApiKeys = List.copyOf(localApiKeys);
+    }
+
+    /**
+     * What one client, one upstream or many of both together may cost the process (configuration {@code limits}).
+     *
+     * @param maxConnections       concurrent inbound connections; kept well under the open-file limit
+     * @param headerTimeout        from the first byte of a request to the end of its headers
+     * @param bodyTimeout          to receive a whole request body
+     * @param idleConnection       a connection with no request in progress is closed after this long
+     * @param maxUpstreamBodyBytes largest upstream response body the gateway buffers; larger is a failed attempt
+     * @param maxInFlightBytes     request and buffered response bytes held at once, over all requests
+     */
+    public record Limits(int maxConnections, Duration headerTimeout, Duration bodyTimeout, Duration idleConnection,
+                         long maxUpstreamBodyBytes, long maxInFlightBytes) {
     }
 
     /** Token endpoints of the OAuth providers; tests point them at local fakes. */
