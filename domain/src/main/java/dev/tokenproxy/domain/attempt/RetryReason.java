@@ -24,6 +24,8 @@ public enum RetryReason {
     TIMED_OUT(false, true),
     /** A stream broke (error event, malformed event, early end) before any output reached the client. */
     STREAM_FAILED_BEFORE_OUTPUT(true, false),
+    /** The response broke HTTP or was larger than the gateway buffers: resending to the same upstream won't help. */
+    BAD_RESPONSE(false, false),
     /** A 2xx whose post-processing found no content at all. */
     EMPTY_COMPLETION(false, false),
     /** A deliverable non-2xx that ended a credential pool; kept as retryable so the next upstream is tried. */

@@ -97,6 +97,9 @@ public final class ClassificationTable {
                 fault(Fault.IDLE_TIMEOUT, Verdict.retry(RetryReason.TIMED_OUT, transientCool)),
                 fault(Fault.STREAM_BROKEN_BEFORE_OUTPUT,
                         Verdict.retry(RetryReason.STREAM_FAILED_BEFORE_OUTPUT, transientCool)),
+                // Nothing a client could use arrived: 502, and the upstream cools like after any broken exchange.
+                fault(Fault.PROTOCOL_VIOLATION, Verdict.retry(RetryReason.BAD_RESPONSE, transientCool).withStatus(502)),
+                fault(Fault.RESPONSE_TOO_LARGE, Verdict.retry(RetryReason.BAD_RESPONSE, transientCool).withStatus(502)),
                 // An empty answer says nothing about the credential's health: no cooldown. 502: the 200 was not
                 // a usable answer, so it must never reach the client as one.
                 fault(Fault.EMPTY_COMPLETION, Verdict.retry(RetryReason.EMPTY_COMPLETION, CooldownKind.NONE)

@@ -17,5 +17,9 @@ public enum Fault {
     /** An error event, a malformed event or an early end before the first output. */
     STREAM_BROKEN_BEFORE_OUTPUT,
     /** A 2xx that carries no content, reasoning, tool call, refusal or audio. */
-    EMPTY_COMPLETION
+    EMPTY_COMPLETION,
+    /** The response broke HTTP itself, e.g. a status code outside 100–599. */
+    PROTOCOL_VIOLATION,
+    /** The response body is larger than the gateway buffers ({@code limits.max_upstream_body_bytes}). */
+    RESPONSE_TOO_LARGE
 }
