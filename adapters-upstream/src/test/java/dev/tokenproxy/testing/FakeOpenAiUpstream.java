@@ -44,6 +44,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     private final String scheme;
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger completionIds = new AtomicInteger();
+    private final AtomicInteger acceptedConnections = new AtomicInteger();
     private volatile boolean closing;
 
     /** Guards the scripts, the request log and the abandoned count; notified when either of the last two grows. */
@@ -119,6 +120,11 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
         return requests().stream().filter(request -> Objects.equals(request.bearerKey(), key)).toList();
     }
 
+    /** TCP connections accepted since start: how often the client had to open a new one. */
+    public int acceptedConnections() {
+        return acceptedConnections.get();
+    }
+
     public void clearRequests() {
         synchronized (monitor) {
             requests.clear();
@@ -170,6 +176,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
                 return; // close() closed the server socket
             }
             openSockets.add(socket);
+            acceptedConnections.incrementAndGet();
             // close() may have run between accept() and add(); it would not have seen this socket.
             if (closing) {
                 closeQuietly(socket);

@@ -181,6 +181,84 @@ public final class Reply {
         });
     }
 
+    /**
+     * {@code first}, then — {@code after} later, on the same connection, unasked — a complete second response
+     * answering with {@code strayContent}: what a broken upstream or a desynchronised proxy does.
+     */
+    public static Reply thenStrayResponse(Reply first, Duration after, String strayContent) {
+        return new Reply((out, chat) -> {
+            first.play(out, chat);
+            out.pause(after);
+            String body = chat.completion(strayContent);
+            out.sendRaw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body);
+        });
+    }
+
+    /** {@code first}, then a stray response and the end of the stream (FIN) in one go: data buffered before EOF. */
+    public static Reply thenStrayResponseAndClose(Reply first, String strayContent) {
+        return new Reply((out, chat) -> {
+            first.play(out, chat);
+            String body = chat.completion(strayContent);
+            out.sendRaw("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            out.finishSending();
+        });
+    }
+
+    /** {@code first}, then the end of the stream (FIN) without announcing {@code Connection: close}. */
+    public static Reply thenClose(Reply first) {
+        return new Reply((out, chat) -> {
+            first.play(out, chat);
+            out.finishSending();
+        });
+    }
+
+    /** This reply, then {@code done} once all of it has been written (for tests that must wait for its end). */
+    public Reply onFinished(Runnable done) {
+        Objects.requireNonNull(done, "done");
+        return new Reply((out, chat) -> {
+            behaviour.play(out, chat);
+            done.run();
+        }, headers);
+    }
+
+    /** An interim response (e.g. {@code 100 Continue}, {@code 103 Early Hints}) before {@code then}. */
+    public static Reply interimThen(int status, Reply then) {
+        return new Reply((out, chat) -> {
+            out.sendRaw("HTTP/1.1 " + status + " Interim\r\nLink: </style.css>; rel=preload\r\n\r\n");
+            then.play(out, chat);
+        });
+    }
+
+    /** A response whose status line is sent exactly as given, e.g. {@code HTTP/1.1 999 Odd}, with a JSON body. */
+    public static Reply rawStatusLine(String statusLine, String body) {
+        return new Reply((out, chat) -> out.sendRaw(statusLine + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body));
+    }
+
+    /** A 200 that declares and sends {@code length} bytes: to show that nothing that large is buffered. */
+    public static Reply hugeBody(long length) {
+        return new Reply((out, chat) -> out.sendHugeJson(length));
+    }
+
+    /** A 200 with both Content-Length and chunked framing, which two parsers could read differently. */
+    public static Reply ambiguousLength(String content) {
+        return new Reply((out, chat) -> {
+            String body = chat.completion(content);
+            out.sendRaw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body
+                    + "\r\n0\r\n\r\n");
+        });
+    }
+
+    /** A 200 without Content-Length or chunking: the body ends when the server closes the connection. */
+    public static Reply closeDelimited(String content) {
+        return new Reply((out, chat) -> {
+            out.sendRaw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + chat.completion(content));
+            out.finishSending();
+        });
+    }
+
     /** This reply with one more response header (replacing one of the same name); replies that send no headers ignore it. */
     public Reply withHeader(String name, String value) {
         Objects.requireNonNull(name, "name");

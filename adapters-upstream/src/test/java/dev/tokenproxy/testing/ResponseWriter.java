@@ -86,6 +86,31 @@ final class ResponseWriter {
         out.flush();
     }
 
+    /** Writes bytes as they are, whatever HTTP makes of them. */
+    void sendRaw(String bytes) throws IOException {
+        out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        headersSent = true;
+    }
+
+    /** A body of {@code length} bytes (JSON whitespace), sent in large writes until done or the client leaves. */
+    void sendHugeJson(long length) throws IOException {
+        writeHeaders(200, "application/json", "Content-Length: " + length);
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) ' ');
+        for (long left = length; left > 0; left -= block.length) {
+            out.write(block, 0, (int) Math.min(block.length, left));
+        }
+        out.flush();
+    }
+
+    /** Half-closes: the client sees the end of the stream after what was sent, the socket stays readable. */
+    void finishSending() throws IOException {
+        closed = true;
+        out.flush();
+        tcp.shutdownOutput();
+    }
+
     /** Ends the chunked body properly: the zero-length last chunk and an empty trailer section. */
     void endEventStream() throws IOException {
         out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

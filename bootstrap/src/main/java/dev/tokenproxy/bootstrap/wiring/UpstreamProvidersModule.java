@@ -7,7 +7,9 @@ import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
+import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * One {@link SendAttemptPort} per provider kind, keyed by the provider name used in configuration. A new provider
@@ -24,8 +26,8 @@ final class UpstreamProvidersModule extends AbstractModule {
     /** One pooled client for every upstream: certificates checked against the JDK trust store. */
     @Provides
     @Singleton
-    UpstreamHttpClient upstreamHttpClient() {
-        return new UpstreamHttpClient();
+    UpstreamHttpClient upstreamHttpClient(GatewayConfig config) {
+        return new UpstreamHttpClient(Optional.empty(), config.limits().maxUpstreamBodyBytes());
     }
 
     @Provides

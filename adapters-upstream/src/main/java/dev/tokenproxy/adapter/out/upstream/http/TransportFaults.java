@@ -4,6 +4,7 @@ import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.webclient.api.RuntimeUnknownHostException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
@@ -21,6 +22,9 @@ final class TransportFaults {
         }
         if (watch.phase() == Watch.Phase.CONNECTING) {
             return connectFault(failure);
+        }
+        if (has(failure, ProtocolException.class)) {
+            return Fault.PROTOCOL_VIOLATION;
         }
         // A socket read timeout is only a safety net behind the watchdog, but when it fires it is still a timeout.
         if (has(failure, SocketTimeoutException.class)) {

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -17,19 +18,36 @@ import java.util.Optional;
 public final class UpstreamExchange implements AutoCloseable {
 
     private static final int READ_BUFFER_BYTES = 8 * 1024;
+    /** What {@link #finish()} reads at most after a stream's logical end: the chunked terminator and little else. */
+    private static final int FINISH_MAX_BYTES = 16 * 1024;
+    private static final long FINISH_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Http1ClientResponse response;
     private final Watch watch;
     /** No Content-Length and not chunked: the body ends when the server closes the connection (HTTP/1.0 style). */
     private final boolean endsWithConnection;
+    private final long maxBufferedBodyBytes;
     private InputStream body;
     private boolean ended;
 
-    UpstreamExchange(Http1ClientResponse response, Watch watch) {
+    /** @throws RuntimeException (with a {@link java.net.ProtocolException} cause) when the framing is ambiguous */
+    UpstreamExchange(Http1ClientResponse response, Watch watch, long maxBufferedBodyBytes) {
         this.response = response;
         this.watch = watch;
-        this.endsWithConnection = !response.headers().contains(HeaderNames.CONTENT_LENGTH)
-                && !response.headers().containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        this.maxBufferedBodyBytes = maxBufferedBodyBytes;
+        var headers = response.headers();
+        boolean chunked = headers.containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        boolean hasLength = headers.contains(HeaderNames.CONTENT_LENGTH);
+        // Both, or several lengths: two parsers could disagree where the body ends (RFC 9112 §6.3 asks to
+        // treat it as an error); Helidon would trust Content-Length and read the rest as the next response.
+        if ((chunked && hasLength) || (hasLength && headers.get(HeaderNames.CONTENT_LENGTH).allValues().size() > 1)) {
+            throw new java.io.UncheckedIOException(
+                    new java.net.ProtocolException("upstream response has an ambiguous length"));
+        }
+        this.endsWithConnection = !hasLength && !chunked;
+        if (endsWithConnection || headers.contains(HeaderValues.CONNECTION_CLOSE)) {
+            watch.notReusable();
+        }
     }
 
     public int status() {
@@ -75,15 +93,52 @@ public final class UpstreamExchange implements AutoCloseable {
         }
     }
 
-    /** Reads the rest of the body. */
+    /**
+     * Reads the rest of the body, up to the client's buffering limit.
+     *
+     * @throws TransportFailure with {@link Fault#RESPONSE_TOO_LARGE} when the body is (or declares to be) larger;
+     *                          the connection is closed then, so memory stays flat whatever the upstream sends
+     */
     public byte[] readBody() throws TransportFailure {
-        var all = new ByteArrayOutputStream();
+        var declared = response.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBufferedBodyBytes) {
+            throw tooLarge();
+        }
+        var all = new ByteArrayOutputStream(declared.isPresent() ? (int) declared.getAsLong() : READ_BUFFER_BYTES);
         byte[] buffer = new byte[READ_BUFFER_BYTES];
         int count;
         while ((count = read(buffer)) >= 0) {
+            if (all.size() + (long) count > maxBufferedBodyBytes) {
+                throw tooLarge();
+            }
             all.write(buffer, 0, count);
         }
         return all.toByteArray();
+    }
+
+    /**
+     * After the caller has everything it wants (a stream's last event), reads what little is left of the body so
+     * the connection can be reused; gives up and closes it past a few KiB or a fraction of a second.
+     */
+    public void finish() {
+        if (ended) {
+            return;
+        }
+        watch.shortenDeadline(FINISH_MAX_NANOS);
+        byte[] buffer = new byte[READ_BUFFER_BYTES];
+        long total = 0;
+        try {
+            int count;
+            while ((count = read(buffer)) >= 0) {
+                total += count;
+                if (total > FINISH_MAX_BYTES) {
+                    abort();
+                    return;
+                }
+            }
+        } catch (TransportFailure alreadyClosed) {
+            // Closed by the failure: nothing to reuse.
+        }
     }
 
     /**
@@ -113,6 +168,17 @@ public final class UpstreamExchange implements AutoCloseable {
         response.close();
         // If the response was not reusable (Connection: close), Helidon closed the socket but the watch still runs.
         watch.end(WatchEnd.CLOSED);
+    }
+
+    private TransportFailure tooLarge() {
+        return fail(Fault.RESPONSE_TOO_LARGE, null);
+    }
+
+    private TransportFailure fail(Fault fault, Exception e) {
+        var failure = new TransportFailure(fault, e);
+        ended = true;
+        watch.end(WatchEnd.CLOSED);
+        return failure;
     }
 
     private TransportFailure fail(Exception e) {

@@ -1,7 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
-import dev.tokenproxy.application.model.AttemptTimeouts;
-import io.helidon.common.socket.SocketOptions;
+import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpLogConfig;
@@ -17,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -29,28 +27,48 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     /** Socket read timeout beyond the deadline: only a backstop in case the watchdog itself could not run. */
     private static final Duration READ_TIMEOUT_BACKSTOP = Duration.ofSeconds(5);
+    /** The default of {@code limits.max_upstream_body_bytes}. */
+    public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 16L * 1024 * 1024;
 
+    private final long maxBufferedBodyBytes;
     private final Tls tls;
     private final Tls noTls = Tls.builder().enabled(false).build();
     private final WebClient requests;
     private final Http1Client http1;
-    /** The connect timeout is a socket option of the client that connects, so one client per configured value. */
-    private final Map<Duration, WebClient> connectors = new ConcurrentHashMap<>();
     private final ConnectionPool pool = new ConnectionPool();
     private final Watchdog watchdog = new Watchdog();
 
-    /** Trusts the JDK's default trust store. */
+    /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
-        this(Optional.empty());
+        this(Optional.empty(), DEFAULT_MAX_BUFFERED_BODY_BYTES);
     }
 
-    /** @param sslContext the trust to use instead of the JDK default (e.g. a private CA); hostnames are still verified */
+    /** @param sslContext the trust to use instead of the JDK default; hostnames are still verified */
     public UpstreamHttpClient(Optional<SSLContext> sslContext) {
+        this(sslContext, DEFAULT_MAX_BUFFERED_BODY_BYTES);
+    }
+
+    /**
+     * @param sslContext           the trust to use instead of the JDK default (e.g. a private CA); hostnames are
+     *                             still verified
+     * @param maxBufferedBodyBytes the largest response body {@link UpstreamExchange#readBody()} accepts
+     */
+    public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes) {
+        if (maxBufferedBodyBytes < 1) {
+            throw new IllegalArgumentException("maxBufferedBodyBytes must be positive");
+        }
+        this.maxBufferedBodyBytes = maxBufferedBodyBytes;
         this.tls = Tls.builder()
                 .sslContext(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext))
                 .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)
                 .build();
-        this.requests = connector(AttemptTimeouts.DEFAULTS.connect());
+        this.requests = WebClient.builder()
+                .tls(tls)
+                .proxy(Proxy.noProxy())
+                .followRedirects(false)
+                .sendExpectContinue(false)
+                .keepAlive(true)
+                .build();
         // Helidon's wire log would print prompts and answers if someone raised its log level: keep it off.
         this.http1 = requests.client(Http1Client.PROTOCOL, Http1ClientProtocolConfig.builder()
                 .log(HttpLogConfig.builder().sendLog(false).receiveLog(false).build())
@@ -58,16 +76,34 @@ public final class UpstreamHttpClient implements AutoCloseable {
     }
 
     /**
-     * Sends a POST and waits for the response headers, within the connect and first-output limits.
+     * Sends a POST and waits for the final response headers, within the connect and first-output limits.
      * The caller must read the returned exchange to its end or close it.
      *
      * @param headers the complete request headers (Host and Content-Length are added)
      */
     public UpstreamExchange post(URI uri, Map<String, String> headers, byte[] body, ExchangeLimits limits)
             throws TransportFailure {
-        Watch watch = watchdog.start(limits);
+        ConnectionKey key = connectionKey(uri);
         try {
-            PooledConnection pooled = pool.lease(connectionKey(uri), connector(limits.connect()), watch);
+            return send(key, uri, headers, body, limits, false);
+        } catch (StaleConnection stale) {
+            // A pooled connection the server closed just before we used it: the request never reached the
+            // server's application, so one resend on a new connection is safe (browsers and OkHttp do the same).
+            try {
+                return send(key, uri, headers, body, limits, true);
+            } catch (StaleConnection impossible) {
+                throw impossible.failure;
+            }
+        }
+    }
+
+    private UpstreamExchange send(ConnectionKey key, URI uri, Map<String, String> headers, byte[] body,
+                                  ExchangeLimits limits, boolean freshConnection)
+            throws TransportFailure, StaleConnection {
+        Watch watch = watchdog.start(limits);
+        PooledConnection pooled = null;
+        try {
+            pooled = pool.lease(key, limits.connect(), watch, freshConnection);
             if (watch.ending() != null) {
                 throw new IllegalStateException("aborted while connecting");
             }
@@ -81,11 +117,28 @@ public final class UpstreamHttpClient implements AutoCloseable {
             watch.requestSending();
             Http1ClientResponse response = request.submit(body);
             watch.responseStarted();
-            return new UpstreamExchange(response, watch);
+            return new UpstreamExchange(response, watch, maxBufferedBodyBytes);
         } catch (RuntimeException e) {
             var failure = new TransportFailure(TransportFaults.of(e, watch), e);
+            boolean stale = pooled != null && pooled.wasReused() && watch.ending() == null
+                    && watch.phase() == Watch.Phase.AWAITING_RESPONSE
+                    && failure.fault() == Fault.CONNECTION_RESET;
             watch.end(WatchEnd.CLOSED);
+            if (stale) {
+                throw new StaleConnection(failure);
+            }
             throw failure;
+        }
+    }
+
+    /** A reused connection broke before any response byte: worth one resend on a new connection. */
+    private static final class StaleConnection extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient TransportFailure failure;
+
+        StaleConnection(TransportFailure failure) {
+            super(null, null, false, false);
+            this.failure = failure;
         }
     }
 
@@ -100,25 +153,6 @@ public final class UpstreamHttpClient implements AutoCloseable {
         int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
         return ConnectionKey.create(uri.getScheme(), uri.getHost(), port, https ? tls : noTls,
                 requests.prototype().dnsResolver(), requests.prototype().dnsAddressLookup(), Proxy.noProxy());
-    }
-
-    private WebClient connector(Duration connectTimeout) {
-        return connectors.computeIfAbsent(connectTimeout, this::client);
-    }
-
-    private WebClient client(Duration connectTimeout) {
-        return WebClient.builder()
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(connectTimeout)
-                        .tcpNoDelay(true)
-                        .socketKeepAlive(true)
-                        .build())
-                .tls(tls)
-                .proxy(Proxy.noProxy())
-                .followRedirects(false)
-                .sendExpectContinue(false)
-                .keepAlive(true)
-                .build();
     }
 
     private static SSLContext jdkDefaultContext() {

@@ -30,7 +30,7 @@ final class Watch {
     private final long firstOutputLimit;
     private final long idleLimit;
     private final long startNanos;
-    private final long deadlineNanos;
+    private volatile long deadlineNanos;
 
     private final AtomicReference<WatchEnd> end = new AtomicReference<>();
     private volatile Phase phase = Phase.CONNECTING;
@@ -40,6 +40,7 @@ final class Watch {
     private volatile long lastActivityNanos;
     private volatile Runnable abortAction = () -> { };
     private volatile ScheduledFuture<?> pendingCheck;
+    private volatile boolean reusable = true;
 
     Watch(Watchdog watchdog, ExchangeLimits limits, long startNanos) {
         this.watchdog = watchdog;
@@ -68,6 +69,26 @@ final class Watch {
     void responseStarted() {
         lastActivityNanos = Watchdog.now();
         phase = Phase.RECEIVING;
+    }
+
+    /** The response's framing leaves its end uncertain, or it asked to close: never pool the connection. */
+    void notReusable() {
+        reusable = false;
+    }
+
+    boolean reusable() {
+        return reusable;
+    }
+
+    /** Brings the deadline forward to at most {@code nanos} from now, e.g. to bound reading a stream's last bytes. */
+    void shortenDeadline(long nanos) {
+        long now = Watchdog.now();
+        if (now + nanos - deadlineNanos < 0) {
+            deadlineNanos = now + nanos;
+            if (end.get() == null) {
+                schedule(nextCheckAt(now));
+            }
+        }
     }
 
     /** From now on the first-output limit no longer applies. */

@@ -62,6 +62,7 @@ final class ChatEventStream implements ReplyStream {
     private final ArrayDeque<byte[]> ready = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean ended;
+    private volatile boolean endedWithDone;
     private boolean finished;
     private String finishReason;
 
@@ -137,7 +138,12 @@ final class ChatEventStream implements ReplyStream {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            exchange.abort();
+            if (endedWithDone) {
+                // The upstream's [DONE] arrived: read the rest of its body so the connection can serve again.
+                exchange.finish();
+            } else {
+                exchange.abort();
+            }
         }
     }
 
@@ -198,7 +204,8 @@ final class ChatEventStream implements ReplyStream {
 
     private void endWithDone() {
         ready.add(DONE);
-        end();
+        ended = true;
+        endedWithDone = true;
     }
 
     private void interrupt(Interruption why) {
@@ -209,7 +216,7 @@ final class ChatEventStream implements ReplyStream {
 
     private void end() {
         ended = true;
-        // Whatever the upstream still sends (the end of the chunked body) is not worth waiting for.
+        // After a failure whatever the upstream still sends is not worth waiting for.
         exchange.abort();
     }
 
