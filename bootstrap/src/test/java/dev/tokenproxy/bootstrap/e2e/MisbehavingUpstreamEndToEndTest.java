@@ -1,0 +1,119 @@
+package dev.tokenproxy.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.tokenproxy.testing.FakeOpenAiUpstream;
+import dev.tokenproxy.testing.Reply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Upstreams that break HTTP, through the running gateway and the official OpenAI SDK: a client never receives
+ * another client's answer, an oversized body is a clean failure of that attempt, and interim responses are skipped.
+ * Two upstream ids point at the same fake host, so they share pooled connections.
+ */
+class MisbehavingUpstreamEndToEndTest {
+
+    private static final String ANY = FakeOpenAiUpstream.ANY;
+
+    @TempDir
+    Path folder;
+
+    private final FakeOpenAiUpstream host = FakeOpenAiUpstream.start();
+    private final FakeOpenAiUpstream backup = FakeOpenAiUpstream.start();
+    private GatewayUnderTest gateway;
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        host.close();
+        backup.close();
+    }
+
+    private void startGateway(String extra) {
+        String yaml = """
+                listen: { host: 127.0.0.1, port: 0 }
+                local_api_keys: [ { name: tests, key: "${TP_KEY}" } ]
+                timeouts: { connect_seconds: 2, first_output_seconds: 5, idle_seconds: 5 }
+                routing: { same_upstream_retries: 0 }
+                upstreams:
+                  - { id: first, provider: openai, base_url: "%s", api_keys: ["k1"], models: [first-1, first-2, first-4, first-6, first-big, first-x] }
+                  - { id: second, provider: openai, base_url: "%s", api_keys: ["k2"], models: [second-3, second-5, second-7] }
+                  - { id: backup, provider: openai, base_url: "%s", api_keys: ["k3"] }
+                %s""".formatted(host.baseUrl(), host.baseUrl(), backup.baseUrl(), extra);
+        gateway = GatewayUnderTest.start(folder, yaml, Map.of());
+    }
+
+    private String ask(String model) {
+        var params = ChatCompletionCreateParams.builder().model(model).addUserMessage("hi").build();
+        return gateway.sdk().chat().completions().create(params).choices().get(0).message().content().orElse("");
+    }
+
+    @Test
+    void everyClientGetsItsOwnAnswerWhenTheUpstreamWritesStrayResponses() throws Exception {
+        var strayWritten = new CountDownLatch(1);
+        host.script("first-1", ANY, Reply.thenStrayResponse(Reply.ok("answer one"), Duration.ZERO, "stray one"));
+        host.script("first-2", ANY, Reply.thenStrayResponse(Reply.ok("answer two"), Duration.ofMillis(100),
+                "stray two").onFinished(strayWritten::countDown));
+        startGateway("");
+
+        assertThat(ask("first-1")).isEqualTo("answer one");
+        assertThat(ask("first-2")).isEqualTo("answer two");
+        assertThat(strayWritten.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 3; i <= 7; i++) {
+            String upstream = i % 2 == 0 ? "first-" : "second-";
+            host.script(upstream + i, ANY, Reply.ok("answer " + i));
+            assertThat(ask(upstream + i)).isEqualTo("answer " + i);
+        }
+        assertThat(host.requests()).hasSize(7);
+    }
+
+    @Test
+    void aBodyOverTheBufferingCapFailsOverToTheNextUpstream() {
+        host.defaultReply(Reply.hugeBody(2L * 1024 * 1024 * 1024));
+        backup.defaultReply(Reply.ok("from backup"));
+        startGateway("limits: { max_upstream_body_bytes: 1048576 }");
+
+        assertThat(ask("first-big")).isEqualTo("from backup");
+    }
+
+    @Test
+    void aBodyOverTheBufferingCapIsACleanBadGatewayWhenNothingElseCanServe() {
+        host.defaultReply(Reply.hugeBody(2L * 1024 * 1024 * 1024));
+        startGateway("limits: { max_upstream_body_bytes: 1048576 }");
+
+        var response = gateway.post("/v1/chat/completions",
+                "{\"model\":\"first/first-big\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                GatewayUnderTest.LOCAL_KEY);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("\"error\"");
+    }
+
+    @Test
+    void interimResponsesBeforeTheAnswerAreSkipped() {
+        host.defaultReply(Reply.interimThen(103, Reply.ok("after early hints")));
+        startGateway("");
+
+        assertThat(ask("first-x")).isEqualTo("after early hints");
+        assertThat(backup.requests()).isEmpty();
+    }
+
+    @Test
+    void anImpossibleStatusIsAFailureOfThatUpstream() {
+        host.defaultReply(Reply.rawStatusLine("HTTP/1.1 999 Odd", "{}"));
+        backup.defaultReply(Reply.ok("from backup"));
+        startGateway("");
+
+        assertThat(ask("first-x")).isEqualTo("from backup");
+    }
+}
