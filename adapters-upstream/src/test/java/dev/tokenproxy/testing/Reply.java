@@ -183,24 +183,34 @@ public final class Reply {
 
     /**
      * {@code first}, then — {@code after} later, on the same connection, unasked — a complete second response
-     * answering with {@code strayContent}: what a broken upstream or a desynchronised proxy does.
+     * answering with {@code strayContent}: what a broken upstream or a desynchronised proxy does. With a zero
+     * {@code after}, both leave in one write, so the client receives them in the same packet.
      */
     public static Reply thenStrayResponse(Reply first, Duration after, String strayContent) {
         return new Reply((out, chat) -> {
+            boolean samePacket = after.isZero();
+            if (samePacket) {
+                out.cork();
+            }
             first.play(out, chat);
             out.pause(after);
             String body = chat.completion(strayContent);
             out.sendRaw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
                     + "\r\n\r\n" + body);
+            if (samePacket) {
+                out.uncork();
+            }
         });
     }
 
     /** {@code first}, then a stray response and the end of the stream (FIN) in one go: data buffered before EOF. */
     public static Reply thenStrayResponseAndClose(Reply first, String strayContent) {
         return new Reply((out, chat) -> {
+            out.cork();
             first.play(out, chat);
             String body = chat.completion(strayContent);
             out.sendRaw("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            out.uncork();
             out.finishSending();
         });
     }

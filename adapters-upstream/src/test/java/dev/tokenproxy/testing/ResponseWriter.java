@@ -30,6 +30,7 @@ final class ResponseWriter {
     private boolean headersSent;
     private boolean closeAfterReply;
     private boolean closed;
+    private java.io.ByteArrayOutputStream corked;
 
     ResponseWriter(Socket tcp, Socket socket, InputStream in, OutputStream out) {
         this.tcp = tcp;
@@ -59,37 +60,70 @@ final class ResponseWriter {
     void sendJson(int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         writeHeaders(status, "application/json", "Content-Length: " + bytes.length);
-        out.write(bytes);
-        out.flush();
+        write(bytes);
+        flush();
     }
 
     /** Announces the whole body's length but sends only its first {@code prefixBytes} bytes. */
     void sendJsonPrefix(int status, String body, int prefixBytes) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         writeHeaders(status, "application/json", "Content-Length: " + bytes.length);
-        out.write(bytes, 0, Math.min(prefixBytes, bytes.length));
-        out.flush();
+        write(bytes, 0, Math.min(prefixBytes, bytes.length));
+        flush();
     }
 
     void startEventStream() throws IOException {
         writeHeaders(200, "text/event-stream", "Transfer-Encoding: chunked");
-        out.flush();
+        flush();
     }
 
     /** Sends {@code data: <data>} and the blank line that ends the event, as one flushed chunk. */
     void sendEvent(String data) throws IOException {
         byte[] event = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
-        out.write(Integer.toHexString(event.length).getBytes(StandardCharsets.US_ASCII));
-        out.write(CRLF);
-        out.write(event);
-        out.write(CRLF);
+        write(Integer.toHexString(event.length).getBytes(StandardCharsets.US_ASCII));
+        write(CRLF);
+        write(event);
+        write(CRLF);
+        flush();
+    }
+
+    /**
+     * Holds everything written from now on until {@link #uncork()}, so that it leaves in one write (one packet on
+     * loopback): e.g. a response and what follows it arrive together.
+     */
+    void cork() {
+        corked = new java.io.ByteArrayOutputStream();
+    }
+
+    void uncork() throws IOException {
+        byte[] held = corked.toByteArray();
+        corked = null;
+        out.write(held);
         out.flush();
+    }
+
+    private void flush() throws IOException {
+        if (corked == null) {
+            out.flush();
+        }
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        write(bytes, 0, bytes.length);
+    }
+
+    private void write(byte[] bytes, int offset, int length) throws IOException {
+        if (corked != null) {
+            corked.write(bytes, offset, length);
+        } else {
+            out.write(bytes, offset, length);
+        }
     }
 
     /** Writes bytes as they are, whatever HTTP makes of them. */
     void sendRaw(String bytes) throws IOException {
-        out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
+        write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+        flush();
         headersSent = true;
     }
 
@@ -99,22 +133,22 @@ final class ResponseWriter {
         byte[] block = new byte[64 * 1024];
         java.util.Arrays.fill(block, (byte) ' ');
         for (long left = length; left > 0; left -= block.length) {
-            out.write(block, 0, (int) Math.min(block.length, left));
+            write(block, 0, (int) Math.min(block.length, left));
         }
-        out.flush();
+        flush();
     }
 
     /** Half-closes: the client sees the end of the stream after what was sent, the socket stays readable. */
     void finishSending() throws IOException {
         closed = true;
-        out.flush();
+        flush();
         tcp.shutdownOutput();
     }
 
     /** Ends the chunked body properly: the zero-length last chunk and an empty trailer section. */
     void endEventStream() throws IOException {
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+        write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        flush();
     }
 
     /** Aborts the connection with a TCP RST (SO_LINGER 0) instead of an orderly FIN. */
@@ -174,7 +208,7 @@ final class ResponseWriter {
             head.append("Connection: close\r\n");
         }
         head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         headersSent = true;
     }
 

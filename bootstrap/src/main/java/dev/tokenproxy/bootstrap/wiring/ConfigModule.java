@@ -2,6 +2,7 @@ package dev.tokenproxy.bootstrap.wiring;
 
 import com.google.inject.AbstractModule;
 import dev.tokenproxy.application.model.GatewaySettings;
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.model.UpstreamCatalog;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
@@ -25,5 +26,7 @@ final class ConfigModule extends AbstractModule {
         bind(CooldownPolicy.class).toInstance(config.cooldown());
         bind(UpstreamCatalog.class).toInstance(config.upstreams());
         bind(Clock.class).toInstance(clock);
+        // One budget shared by the inbound edge (request bodies) and the upstream client (buffered responses).
+        bind(InFlightBytes.class).toInstance(new InFlightBytes(config.limits().maxInFlightBytes()));
     }
 }

@@ -7,6 +7,7 @@ import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import java.time.Clock;
 import java.util.Optional;
@@ -26,8 +27,8 @@ final class UpstreamProvidersModule extends AbstractModule {
     /** One pooled client for every upstream: certificates checked against the JDK trust store. */
     @Provides
     @Singleton
-    UpstreamHttpClient upstreamHttpClient(GatewayConfig config) {
-        return new UpstreamHttpClient(Optional.empty(), config.limits().maxUpstreamBodyBytes());
+    UpstreamHttpClient upstreamHttpClient(GatewayConfig config, InFlightBytes budget) {
+        return new UpstreamHttpClient(Optional.empty(), config.limits().maxUpstreamBodyBytes(), budget);
     }
 
     @Provides

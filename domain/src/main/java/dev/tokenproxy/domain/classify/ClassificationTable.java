@@ -100,6 +100,8 @@ public final class ClassificationTable {
                 // Nothing a client could use arrived: 502, and the upstream cools like after any broken exchange.
                 fault(Fault.PROTOCOL_VIOLATION, Verdict.retry(RetryReason.BAD_RESPONSE, transientCool).withStatus(502)),
                 fault(Fault.RESPONSE_TOO_LARGE, Verdict.retry(RetryReason.BAD_RESPONSE, transientCool).withStatus(502)),
+                // Our own memory budget is spent: stop here with 503 rather than spend upstream tokens elsewhere.
+                fault(Fault.GATEWAY_OVERLOADED, Verdict.FATAL.withStatus(503)),
                 // An empty answer says nothing about the credential's health: no cooldown. 502: the 200 was not
                 // a usable answer, so it must never reach the client as one.
                 fault(Fault.EMPTY_COMPLETION, Verdict.retry(RetryReason.EMPTY_COMPLETION, CooldownKind.NONE)

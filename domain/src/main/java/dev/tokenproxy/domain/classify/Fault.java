@@ -21,5 +21,10 @@ public enum Fault {
     /** The response broke HTTP itself, e.g. a status code outside 100–599. */
     PROTOCOL_VIOLATION,
     /** The response body is larger than the gateway buffers ({@code limits.max_upstream_body_bytes}). */
-    RESPONSE_TOO_LARGE
+    RESPONSE_TOO_LARGE,
+    /**
+     * The gateway itself had no memory budget left to buffer the response: not the upstream's fault, and no other
+     * upstream would fare better right now.
+     */
+    GATEWAY_OVERLOADED
 }

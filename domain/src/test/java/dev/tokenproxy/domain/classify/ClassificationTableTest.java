@@ -105,6 +105,13 @@ class ClassificationTableTest {
         rows.add(argumentSet("stream broken before output on a 200 is retryable",
                 http(200).withFault(Fault.STREAM_BROKEN_BEFORE_OUTPUT),
                 retry(STREAM_FAILED_BEFORE_OUTPUT, 200, CooldownRule.TRANSIENT)));
+        rows.add(argumentSet("protocol violation is a 502 of that upstream, transient cooldown",
+                fault(Fault.PROTOCOL_VIOLATION), retry(RetryReason.BAD_RESPONSE, 502, CooldownRule.TRANSIENT)));
+        rows.add(argumentSet("body over the buffering cap is a 502 of that upstream, transient cooldown",
+                http(200).withFault(Fault.RESPONSE_TOO_LARGE),
+                retry(RetryReason.BAD_RESPONSE, 502, CooldownRule.TRANSIENT)));
+        rows.add(argumentSet("the gateway's own memory budget spent is a fatal 503, no cooldown",
+                http(200).withFault(Fault.GATEWAY_OVERLOADED), fatal(503)));
         return rows.stream();
     }
 

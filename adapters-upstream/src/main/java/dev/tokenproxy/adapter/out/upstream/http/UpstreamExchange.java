@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
@@ -27,14 +28,16 @@ public final class UpstreamExchange implements AutoCloseable {
     /** No Content-Length and not chunked: the body ends when the server closes the connection (HTTP/1.0 style). */
     private final boolean endsWithConnection;
     private final long maxBufferedBodyBytes;
+    private final InFlightBytes budget;
     private InputStream body;
     private boolean ended;
 
     /** @throws RuntimeException (with a {@link java.net.ProtocolException} cause) when the framing is ambiguous */
-    UpstreamExchange(Http1ClientResponse response, Watch watch, long maxBufferedBodyBytes) {
+    UpstreamExchange(Http1ClientResponse response, Watch watch, long maxBufferedBodyBytes, InFlightBytes budget) {
         this.response = response;
         this.watch = watch;
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
+        this.budget = budget;
         var headers = response.headers();
         boolean chunked = headers.containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED);
         boolean hasLength = headers.contains(HeaderNames.CONTENT_LENGTH);
@@ -94,26 +97,48 @@ public final class UpstreamExchange implements AutoCloseable {
     }
 
     /**
-     * Reads the rest of the body, up to the client's buffering limit.
+     * Reads the rest of the body, up to the client's buffering limit and within the gateway's budget of bytes in
+     * flight (counted while the body is being received).
      *
-     * @throws TransportFailure with {@link Fault#RESPONSE_TOO_LARGE} when the body is (or declares to be) larger;
-     *                          the connection is closed then, so memory stays flat whatever the upstream sends
+     * @throws TransportFailure with {@link Fault#RESPONSE_TOO_LARGE} when the body is (or declares to be) larger
+     *                          than the limit, with {@link Fault#GATEWAY_OVERLOADED} when the budget is spent; the
+     *                          connection is closed then, so memory stays flat whatever the upstream sends
      */
     public byte[] readBody() throws TransportFailure {
         var declared = response.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > maxBufferedBodyBytes) {
-            throw tooLarge();
+            throw fail(Fault.RESPONSE_TOO_LARGE, null);
         }
-        var all = new ByteArrayOutputStream(declared.isPresent() ? (int) declared.getAsLong() : READ_BUFFER_BYTES);
-        byte[] buffer = new byte[READ_BUFFER_BYTES];
-        int count;
-        while ((count = read(buffer)) >= 0) {
-            if (all.size() + (long) count > maxBufferedBodyBytes) {
-                throw tooLarge();
+        long reserved = 0;
+        try {
+            if (declared.isPresent()) {
+                // Twice: the bytes as they arrive, and the array they are copied into at the end.
+                reserved = reserve(2 * declared.getAsLong());
             }
-            all.write(buffer, 0, count);
+            var all = new ByteArrayOutputStream(declared.isPresent() ? (int) declared.getAsLong() : READ_BUFFER_BYTES);
+            byte[] buffer = new byte[READ_BUFFER_BYTES];
+            int count;
+            while ((count = read(buffer)) >= 0) {
+                if (all.size() + (long) count > maxBufferedBodyBytes) {
+                    throw fail(Fault.RESPONSE_TOO_LARGE, null);
+                }
+                if (2L * (all.size() + count) > reserved) {
+                    reserved += reserve(2L * (all.size() + count) - reserved);
+                }
+                all.write(buffer, 0, count);
+            }
+            return all.toByteArray();
+        } finally {
+            budget.release(reserved);
         }
-        return all.toByteArray();
+    }
+
+    /** Takes {@code bytes} from the budget, or fails the exchange. */
+    private long reserve(long bytes) throws TransportFailure {
+        if (!budget.tryReserve(bytes)) {
+            throw fail(Fault.GATEWAY_OVERLOADED, null);
+        }
+        return bytes;
     }
 
     /**
@@ -168,10 +193,6 @@ public final class UpstreamExchange implements AutoCloseable {
         response.close();
         // If the response was not reusable (Connection: close), Helidon closed the socket but the watch still runs.
         watch.end(WatchEnd.CLOSED);
-    }
-
-    private TransportFailure tooLarge() {
-        return fail(Fault.RESPONSE_TOO_LARGE, null);
     }
 
     private TransportFailure fail(Fault fault, Exception e) {

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
@@ -31,6 +32,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
     public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 16L * 1024 * 1024;
 
     private final long maxBufferedBodyBytes;
+    private final InFlightBytes budget;
     private final Tls tls;
     private final Tls noTls = Tls.builder().enabled(false).build();
     private final WebClient requests;
@@ -40,24 +42,26 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
-        this(Optional.empty(), DEFAULT_MAX_BUFFERED_BODY_BYTES);
+        this(Optional.empty(), DEFAULT_MAX_BUFFERED_BODY_BYTES, InFlightBytes.unlimited());
     }
 
     /** @param sslContext the trust to use instead of the JDK default; hostnames are still verified */
     public UpstreamHttpClient(Optional<SSLContext> sslContext) {
-        this(sslContext, DEFAULT_MAX_BUFFERED_BODY_BYTES);
+        this(sslContext, DEFAULT_MAX_BUFFERED_BODY_BYTES, InFlightBytes.unlimited());
     }
 
     /**
      * @param sslContext           the trust to use instead of the JDK default (e.g. a private CA); hostnames are
      *                             still verified
      * @param maxBufferedBodyBytes the largest response body {@link UpstreamExchange#readBody()} accepts
+     * @param budget               the gateway's budget of bytes in flight, which buffered bodies draw on
      */
-    public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes) {
+    public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget) {
         if (maxBufferedBodyBytes < 1) {
             throw new IllegalArgumentException("maxBufferedBodyBytes must be positive");
         }
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
+        this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.tls = Tls.builder()
                 .sslContext(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext))
                 .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)
@@ -117,7 +121,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
             watch.requestSending();
             Http1ClientResponse response = request.submit(body);
             watch.responseStarted();
-            return new UpstreamExchange(response, watch, maxBufferedBodyBytes);
+            return new UpstreamExchange(response, watch, maxBufferedBodyBytes, budget);
         } catch (RuntimeException e) {
             var failure = new TransportFailure(TransportFaults.of(e, watch), e);
             boolean stale = pooled != null && pooled.wasReused() && watch.ending() == null

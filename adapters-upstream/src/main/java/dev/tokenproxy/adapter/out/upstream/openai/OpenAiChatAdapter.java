@@ -93,6 +93,9 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
             byte[] body = exchange.readBody();
             return TABLE.outcome(OpenAiErrorBody.describe(signal, body), buffered(exchange, body));
         } catch (TransportFailure failure) {
+            if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
+                return overloaded();
+            }
             // The status and any wait hint still count; the broken body cannot be delivered.
             return TABLE.outcome(signal.withFault(failure.fault()), null);
         }
@@ -105,6 +108,9 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         try (exchange) {
             body = exchange.readBody();
         } catch (TransportFailure failure) {
+            if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
+                return overloaded();
+            }
             return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
         }
         Optional<ObjectNode> completion = ChatJson.object(body);
@@ -129,6 +135,16 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
             case ChatEventStream.Opening.Failed failed -> TABLE.outcome(
                     AttemptSignal.http(PROVIDER, failed.status()).withFault(failed.fault()), null);
         };
+    }
+
+    /** The gateway's own memory budget was spent: a 503 in the client's (OpenAI) error shape, and no retry. */
+    private AttemptOutcome<UpstreamReply> overloaded() {
+        byte[] body = ("{\"error\":{\"message\":\"The gateway is at its limit of bytes in flight; retry shortly.\","
+                + "\"type\":\"api_error\",\"param\":null,\"code\":\"gateway_overloaded\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var reply = new UpstreamReply.Buffered(503,
+                Map.of("content-type", "application/json", "retry-after", "1"), body);
+        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED), reply);
     }
 
     private AttemptOutcome<UpstreamReply> rejected2xx(Fault fault) {

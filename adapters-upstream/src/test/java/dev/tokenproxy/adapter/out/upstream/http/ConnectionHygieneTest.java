@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
 import dev.tokenproxy.testing.Reply;
@@ -85,10 +86,15 @@ class ConnectionHygieneTest {
     @Test
     void dataBufferedBeforeTheServerClosedIsNeverReadAsTheNextAnswer() throws Exception {
         try (var fake = FakeOpenAiUpstream.start()) {
-            fake.script("req-1", ANY, Reply.thenStrayResponseAndClose(Reply.ok("answer-1"), "stray-1"));
+            var closed = new java.util.concurrent.CountDownLatch(1);
+            fake.script("req-1", ANY, Reply.thenStrayResponseAndClose(Reply.ok("answer-1"), "stray-1")
+                    .onFinished(closed::countDown));
             fake.script("req-2", ANY, Reply.ok("answer-2"));
 
             assertThat(answer(fake, "req-1")).contains("answer-1");
+            // Bytes that come after the lease check race with our next request in any HTTP/1.1 client; what must
+            // hold is that bytes already there (the stray, then EOF) are never taken for an answer.
+            assertThat(closed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(answer(fake, "req-2")).contains("answer-2").doesNotContain("stray");
         }
     }
@@ -190,7 +196,7 @@ class ConnectionHygieneTest {
     @Test
     void aBodyDeclaredLargerThanTheCapFailsWithoutBeingRead() throws Exception {
         try (var fake = FakeOpenAiUpstream.start(); var capped = new UpstreamHttpClient(java.util.Optional.empty(),
-                1024 * 1024)) {
+                1024 * 1024, InFlightBytes.unlimited())) {
             fake.defaultReply(Reply.hugeBody(2L * 1024 * 1024 * 1024));
 
             try (var exchange = capped.post(chat(fake), HEADERS, body("m", false), LIMITS)) {
@@ -199,6 +205,29 @@ class ConnectionHygieneTest {
                 assertThat(failure.fault()).isEqualTo(Fault.RESPONSE_TOO_LARGE);
             }
             assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotFitTheBudgetOfBytesInFlightFailsAsGatewayOverloadedAndGivesItsBytesBack() throws Exception {
+        var budget = new InFlightBytes(64 * 1024);
+        try (var fake = FakeOpenAiUpstream.start(); var capped = new UpstreamHttpClient(java.util.Optional.empty(),
+                1024 * 1024, budget)) {
+            fake.defaultReply(Reply.hugeBody(512 * 1024));
+
+            try (var exchange = capped.post(chat(fake), HEADERS, body("m", false), LIMITS)) {
+                exchange.outputStarted();
+                var failure = catchThrowableOfType(TransportFailure.class, exchange::readBody);
+                assertThat(failure.fault()).isEqualTo(Fault.GATEWAY_OVERLOADED);
+            }
+            assertThat(budget.used()).isZero();
+
+            fake.defaultReply(Reply.ok("small enough"));
+            try (var exchange = capped.post(chat(fake), HEADERS, body("m", false), LIMITS)) {
+                exchange.outputStarted();
+                assertThat(new String(exchange.readBody(), StandardCharsets.UTF_8)).contains("small enough");
+            }
+            assertThat(budget.used()).isZero();
         }
     }
 
