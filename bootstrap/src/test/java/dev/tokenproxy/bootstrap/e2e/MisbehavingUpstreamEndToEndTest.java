@@ -100,6 +100,23 @@ class MisbehavingUpstreamEndToEndTest {
     }
 
     @Test
+    void streamsThatEndCleanlyShareOneUpstreamConnection() {
+        host.defaultReply(Reply.ok("one streamed answer"));
+        startGateway("");
+        var params = ChatCompletionCreateParams.builder().model("first-x").addUserMessage("hi").build();
+
+        for (int i = 0; i < 20; i++) {
+            try (var stream = gateway.sdk().chat().completions().createStreaming(params)) {
+                String text = stream.stream().flatMap(chunk -> chunk.choices().stream())
+                        .map(choice -> choice.delta().content().orElse("")).reduce("", String::concat);
+                assertThat(text).isEqualTo("one streamed answer");
+            }
+        }
+
+        assertThat(host.acceptedConnections()).isEqualTo(1);
+    }
+
+    @Test
     void interimResponsesBeforeTheAnswerAreSkipped() {
         host.defaultReply(Reply.interimThen(103, Reply.ok("after early hints")));
         startGateway("");
