@@ -17,7 +17,8 @@ public final class GatewayRouting {
 
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
                                LocalApiKeys localKeys, long maxRequestBodyBytes) {
-        routing.get("/health", (req, res) -> {
+        routing.addFilter(new ConnectionReuse())
+                .get("/health", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(HEALTHY);
                 })
