@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.in.http;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
 
@@ -33,5 +34,13 @@ public final class GatewayRouting {
                                 .send(res);
                     }
                 });
+    }
+
+    /**
+     * The answers to requests Helidon refuses before routing them (HTTP/1.0, broken headers), for
+     * {@code WebServer.builder().directHandlers(...)}: they live on the listener, not in the routing.
+     */
+    public static DirectHandlers directHandlers() {
+        return UnroutedRequestErrors.forEveryEvent();
     }
 }
