@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 
 /** Reads a request body up to a byte limit, refusing early when the declared length already exceeds it. */
 final class BoundedBody {
@@ -18,6 +19,9 @@ final class BoundedBody {
     sealed interface Outcome {
 
         record Complete(byte[] bytes) implements Outcome {
+            public Complete {
+                Objects.requireNonNull(bytes, "bytes");
+            }
         }
 
         record TooLarge() implements Outcome {
@@ -25,6 +29,9 @@ final class BoundedBody {
 
         /** The framing is lost, so the connection cannot carry another request. {@code reason} is safe to send. */
         record Malformed(String reason) implements Outcome {
+            public Malformed {
+                Objects.requireNonNull(reason, "reason");
+            }
         }
     }
 
