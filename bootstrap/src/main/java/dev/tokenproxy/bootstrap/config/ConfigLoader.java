@@ -254,8 +254,9 @@ public final class ConfigLoader {
             }
             String provider = item.field("provider").requiredString().toLowerCase(Locale.ROOT);
             if (!CONTRACT_PROVIDERS.contains(provider)) {
-                throw ConfigException.at(item.field("provider").path(), "unknown provider '" + provider
-                        + "' (known: anthropic, codex, kiro, openai, openai_responses)");
+                throw ConfigException.at(item.field("provider").path(), "unknown provider "
+                        + item.field("provider").quoted(provider)
+                        + " (known: anthropic, codex, kiro, openai, openai_responses)");
             }
             if (!SUPPORTED_PROVIDERS.contains(provider)) {
                 throw ConfigException.at(item.field("provider").path(), "provider '" + provider
@@ -282,12 +283,38 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(text);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw ConfigException.at(node.path(), "must be an absolute http(s) URL, got '" + text + "'");
+                // Text without "://" is no URL at all: perhaps a key put in the wrong field, so shown as any value.
+                throw ConfigException.at(node.path(), "must be an absolute http(s) URL, got " + (text.contains("://")
+                        ? "'" + withoutCredentials(text) + "'" : node.quoted(text)));
             }
             return uri;
         } catch (URISyntaxException e) {
             throw ConfigException.at(node.path(), "is not a valid URL: " + e.getReason());
         }
+    }
+
+    /**
+     * The URL as an error message may show it: without user info ({@code user:key@}) and without query and fragment
+     * ({@code ?key=...}), the places where URLs carry credentials. Works on text that is not a valid URI too, since
+     * that is when it is shown: everything before the last {@code @} goes, even a {@code /} inside a password.
+     */
+    private static String withoutCredentials(String url) {
+        String text = url;
+        String tail = "";
+        int query = text.indexOf('?');
+        int fragment = text.indexOf('#');
+        int cut = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+        if (cut >= 0) {
+            tail = text.charAt(cut) + "<redacted>";
+            text = text.substring(0, cut);
+        }
+        int scheme = text.indexOf("://");
+        int authority = scheme < 0 ? 0 : scheme + 3;
+        int at = text.lastIndexOf('@');
+        if (at >= authority) {
+            text = text.substring(0, authority) + "<redacted>" + text.substring(at);
+        }
+        return text + tail;
     }
 
     private static boolean isLoopback(String host) {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class ConfigNode {
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** A short word, as choices and provider names are; an API key is longer or has other characters. */
+    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.-]{0,24}");
 
     private final JsonNode node;
     private final String path;
@@ -125,7 +127,20 @@ final class ConfigNode {
         }
         String text = string(null);
         return parse.apply(text).orElseThrow(() -> ConfigException.at(path,
-                "must be one of " + allowed + ", got '" + text + "'"));
+                "must be one of " + allowed + ", got " + quoted(text)));
+    }
+
+    /**
+     * How an error message may show a value it refuses: quoted only when it was written in the file, not taken from
+     * the environment (where users are told to keep secrets), and looks like a short word rather than a key;
+     * otherwise by its length. Error messages end up on stderr and in service logs.
+     */
+    String quoted(String value) {
+        boolean fromEnvironment = node.isTextual() && ENV_REFERENCE.matcher(node.asText()).find();
+        if (!fromEnvironment && WORD.matcher(value).matches()) {
+            return "'" + value + "'";
+        }
+        return "a value of " + value.length() + " characters (not shown, it may be a secret)";
     }
 
     List<ConfigNode> list() {

@@ -27,6 +27,8 @@ final class HttpModule extends AbstractModule {
                 .shutdownHook(false)
                 .routing(routing -> GatewayRouting.routing(routing, forward, models, localKeys,
                         config.maxRequestBodyBytes()))
+                // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
+                .directHandlers(GatewayRouting.directHandlers())
                 .build();
     }
 }

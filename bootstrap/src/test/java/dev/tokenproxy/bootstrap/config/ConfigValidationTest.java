@@ -154,6 +154,67 @@ class ConfigValidationTest {
                 """.formatted(url), "upstreams[0].base_url", "URL");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ftp://user:sk-url-secret@host.example/v1?key=sk-url-secret   | 'ftp://<redacted>@host.example/v1?<redacted>'",
+            "https://user:sk-url-secret@/v1                               | 'https://<redacted>@/v1'",
+            "https://user:sk-url/secret@/v1#sk-url-secret                 | 'https://<redacted>@/v1#<redacted>'",
+            "ftp://host.example/v1#token=sk-url-secret?key=sk-url-secret  | 'ftp://host.example/v1#<redacted>'",
+            "user:sk-url-secret@host.example/v1                           | not shown",
+    })
+    void aRefusedUrlIsShownWithoutItsUserInfoQueryOrFragment(String url, String shown) {
+        ConfigException e = refused("""
+                upstreams:
+                  - { id: a, provider: openai, base_url: "%s" }
+                """.formatted(url));
+
+        assertThat(e.getMessage()).startsWith("upstreams[0].base_url: ").contains(shown)
+                .doesNotContain("sk-url-secret").doesNotContain("user:");
+    }
+
+    @Test
+    void aRefusedUrlFromTheEnvironmentIsShownWithoutCredentialsToo() {
+        var withUrl = new ConfigFiles(folder, Map.of("BASE_URL", "ftp://u:sk-env-url-secret@h.example/v1?k=sk-q"));
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> withUrl.load("""
+                upstreams:
+                  - { id: a, provider: openai, base_url: "${BASE_URL}" }
+                """));
+
+        assertThat(e.getMessage()).contains("'ftp://<redacted>@h.example/v1?<redacted>'")
+                .doesNotContain("sk-env-url-secret").doesNotContain("sk-q");
+    }
+
+    @Test
+    void aKeyPutWhereAUrlBelongsIsNotShown() {
+        ConfigException e = refused("""
+                upstreams:
+                  - { id: a, provider: openai, base_url: "${OPENAI_KEY_1}" }
+                """);
+
+        assertThat(e.getMessage()).startsWith("upstreams[0].base_url: ").contains("not shown")
+                .doesNotContain("sk-env-secret");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "routing: { strategy: \"${TP_KEY}\" }                                        | routing.strategy",
+            "routing: { account_strategy: \"${OPENAI_KEY_1}\" }                          | routing.account_strategy",
+            "routing: { strategy: sk-literal-secret-pasted-in-the-wrong-place }          | routing.strategy",
+            "upstreams: [{ id: a, provider: \"${OPENAI_KEY_1}\", base_url: \"https://a.example\" }] | upstreams[0].provider",
+    })
+    void aRefusedChoiceFromTheEnvironmentOrThatLooksLikeAKeyIsNotShown(String yaml, String path) {
+        ConfigException e = refused(yaml + "\n");
+
+        assertThat(e.getMessage()).startsWith(path + ": ").contains("not shown")
+                .doesNotContain("tp-local-secret", "sk-env-secret", "sk-literal-secret");
+    }
+
+    @Test
+    void aMisspelledChoiceWrittenInTheFileIsShown() {
+        assertRefusedAt("routing: { strategy: round-robin }\n", "routing.strategy", "got 'round-robin'");
+    }
+
     @Test
     void anOAuthEndpointThatIsNotAnHttpUrlIsRefused() {
         assertRefusedAt("oauth: { codex_token_url: \"ftp://auth.example/token\" }\n", "oauth.codex_token_url", "URL");

@@ -1,10 +1,13 @@
 package dev.tokenproxy.adapter.in.http;
 
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Optional;
+import java.util.Objects;
 
 /** Reads a request body up to a byte limit, refusing early when the declared length already exceeds it. */
 final class BoundedBody {
@@ -12,18 +15,62 @@ final class BoundedBody {
     private BoundedBody() {
     }
 
-    /** The body, or empty when it is larger than {@code limit}. */
-    static Optional<byte[]> read(ServerRequest req, long limit) {
+    /** What reading the body gave: the bytes, too many bytes, or a body that broke off or was framed wrong. */
+    sealed interface Outcome {
+
+        record Complete(byte[] bytes) implements Outcome {
+            public Complete {
+                Objects.requireNonNull(bytes, "bytes");
+            }
+        }
+
+        record TooLarge() implements Outcome {
+        }
+
+        /** The framing is lost, so the connection cannot carry another request. {@code reason} is safe to send. */
+        record Malformed(String reason) implements Outcome {
+            public Malformed {
+                Objects.requireNonNull(reason, "reason");
+            }
+        }
+    }
+
+    static Outcome read(ServerRequest req, long limit) {
         var declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) {
-            return Optional.empty();
+            return new Outcome.TooLarge();
         }
-        try (InputStream in = req.content().inputStream()) {
+        InputStream in = req.content().inputStream();
+        try {
             // Read one byte past the limit: that is how an undeclared (chunked) body shows it is too large.
             byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-            return body.length > limit ? Optional.empty() : Optional.of(body);
+            return body.length > limit ? new Outcome.TooLarge() : new Outcome.Complete(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            return malformed(e);
         }
+    }
+
+    /**
+     * The one place that knows what Helidon 4.5.0 throws from a request body stream when the client sent a broken
+     * body; anything else is rethrown. A connection reset arrives as {@code ServerConnectionException}, which
+     * Helidon itself turns into a quiet close, so it is not caught here.
+     */
+    private static Outcome malformed(RuntimeException e) {
+        return switch (e) {
+            // Http1Connection.readNextChunk parses the size line with Integer.parseUnsignedInt: "zz", "", "-1".
+            case NumberFormatException bad -> new Outcome.Malformed("a chunk size line is not a hexadecimal number");
+            // A chunk size of 2^31 or more ("Chunk size is invalid"), or data after the last chunk
+            // ("Invalid terminating chunk"); a 413 when Helidon's own max-payload-size is set.
+            case RequestException request when request.status().code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code() ->
+                    new Outcome.TooLarge();
+            case RequestException request -> new Outcome.Malformed("the chunked framing is invalid ("
+                    + request.getMessage() + ")");
+            // The client closed its side before the declared length or the last chunk arrived.
+            case DataReader.InsufficientDataAvailableException ended ->
+                    new Outcome.Malformed("the body ended before it was complete");
+            default -> throw e;
+        };
     }
 }

@@ -6,6 +6,7 @@ import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -42,19 +43,29 @@ final class ChatCompletionsService implements HttpService {
             unauthorized().send(res);
             return;
         }
-        Optional<byte[]> body = BoundedBody.read(req, maxRequestBodyBytes);
-        if (body.isEmpty()) {
-            OpenAiError.invalidRequest(413, "request_too_large",
-                    "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res);
-            return;
+        byte[] body;
+        switch (BoundedBody.read(req, maxRequestBodyBytes)) {
+            case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
+            case BoundedBody.Outcome.TooLarge tooLarge -> {
+                OpenAiError.invalidRequest(413, "request_too_large",
+                        "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res);
+                return;
+            }
+            case BoundedBody.Outcome.Malformed malformed -> {
+                // Where this body ends is unknown, so nothing after it can be read as the next request.
+                res.header(HeaderValues.CONNECTION_CLOSE);
+                OpenAiError.invalidRequest(400, "malformed_body",
+                        "The request body could not be read: " + malformed.reason() + ".").send(res);
+                return;
+            }
         }
-        var parsed = ChatRequestFields.parse(body.get());
+        var parsed = ChatRequestFields.parse(body);
         if (parsed.error() != null) {
             parsed.error().send(res);
             return;
         }
         var command = new ForwardRequestCommand(InboundFormat.CHAT, parsed.fields().model(),
-                parsed.fields().stream(), body.get(), client.get().upstreams());
+                parsed.fields().stream(), body, client.get().upstreams());
         ForwardResultWriter.write(forward.forward(command), res);
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.in.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,17 +14,32 @@ import java.io.IOException;
  */
 record ChatRequestFields(String model, boolean stream) {
 
-    /** Trailing data after the object (e.g. {@code {...} junk}) is malformed too, not silently dropped. */
+    /**
+     * Trailing data after the object (e.g. {@code {...} junk}) is malformed too, not silently dropped. A key written
+     * twice, at any depth, is refused: we would route on one {@code model} while the upstream, with its own parser,
+     * may act on the other.
+     */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     /** Parses the body, or returns the 400 to answer when it is not a usable chat request. */
     static ParseResult parse(byte[] body) {
+        // Checked before Jackson sees the bytes: it would auto-detect UTF-16/32 and skip a BOM.
+        if (!Utf8Json.isPlainUtf8(body)) {
+            return new ParseResult(null, OpenAiError.invalidRequest(400, "invalid_encoding",
+                    "The request body must be JSON encoded as UTF-8, without a byte-order mark."));
+        }
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
+            // Jackson reports STRICT_DUPLICATE_DETECTION as a plain parse error; only its text tells it apart.
+            if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                return new ParseResult(null, OpenAiError.invalidRequest(400, "duplicate_key",
+                        "The request body has a key twice in one object: " + e.getOriginalMessage()));
+            }
             return new ParseResult(null, OpenAiError.invalidRequest(400, "invalid_json",
                     "The request body is not valid JSON: " + e.getOriginalMessage()));
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.in.http;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
 
@@ -17,7 +18,8 @@ public final class GatewayRouting {
 
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
                                LocalApiKeys localKeys, long maxRequestBodyBytes) {
-        routing.get("/health", (req, res) -> {
+        routing.addFilter(new ConnectionReuse())
+                .get("/health", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(HEALTHY);
                 })
@@ -32,5 +34,13 @@ public final class GatewayRouting {
                                 .send(res);
                     }
                 });
+    }
+
+    /**
+     * The answers to requests Helidon refuses before routing them (HTTP/1.0, broken headers), for
+     * {@code WebServer.builder().directHandlers(...)}: they live on the listener, not in the routing.
+     */
+    public static DirectHandlers directHandlers() {
+        return UnroutedRequestErrors.forEveryEvent();
     }
 }

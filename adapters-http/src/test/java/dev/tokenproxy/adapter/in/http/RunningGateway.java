@@ -39,6 +39,7 @@ final class RunningGateway implements AutoCloseable {
                 .port(0)
                 .connectionOptions(s -> s.tcpNoDelay(true))
                 .routing(r -> GatewayRouting.routing(r, forward, models, localKeys, maxBody))
+                .directHandlers(GatewayRouting.directHandlers())
                 .build()
                 .start();
     }
