@@ -2,6 +2,7 @@ package dev.tokenproxy.bootstrap;
 
 import com.google.inject.Guice;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
+import dev.tokenproxy.adapter.in.http.connection.ListenerStart;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import dev.tokenproxy.bootstrap.wiring.TokenProxyModules;
@@ -23,6 +24,11 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
     }
 
+    /**
+     * Wires the gateway and starts listening.
+     *
+     * @throws CannotListenException when the socket cannot be bound (port taken, address not on this host)
+     */
     public static Gateway start(GatewayConfig config) {
         var injector = Guice.createInjector(TokenProxyModules.all(config, Clock.systemUTC()));
         var guard = injector.getInstance(ConnectionGuard.class);
@@ -30,7 +36,14 @@ public final class Gateway implements AutoCloseable {
         var upstreams = injector.getInstance(UpstreamHttpClient.class);
         // The reaper runs before the first connection can arrive, so that none is ever unwatched.
         guard.start();
-        server.start();
+        try {
+            ListenerStart.start(server);
+        } catch (ListenerStart.CannotListenException e) {
+            guard.close();
+            upstreams.close();
+            throw new CannotListenException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
         return new Gateway(server, guard, upstreams, config);
     }
 
@@ -51,4 +64,10 @@ public final class Gateway implements AutoCloseable {
         upstreams.close();
     }
 
+    /** The gateway could not bind its listening socket; the message names the address and the cause. */
+    public static final class CannotListenException extends RuntimeException {
+        CannotListenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }
