@@ -1,5 +1,6 @@
 package dev.tokenproxy.bootstrap;
 
+import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
 import dev.tokenproxy.bootstrap.config.ConfigException;
 import dev.tokenproxy.bootstrap.config.ConfigLoader;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
@@ -14,18 +15,21 @@ import java.util.concurrent.CountDownLatch;
  * {@code token-proxy listening on ...} line, the only line it writes to stdout. Logs go to stderr.
  *
  * <p>Exit codes: 0 after SIGTERM/SIGINT, 1 when it cannot start (e.g. the port is taken), 2 for an invalid
- * configuration.
+ * configuration, 3 when the listener stopped accepting connections while running (a supervisor should restart it).
  */
 public final class Main {
 
     private static final int EXIT_CANNOT_START = 1;
     private static final int EXIT_BAD_USAGE = 2;
+    private static final int EXIT_LISTENER_LOST = 3;
 
     private Main() {
     }
 
     public static void main(String[] args) {
         ConsoleLogging.install();
+        // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
+        ListenerLossWatch.install(Main::exitListenerLost);
         var log = System.getLogger(Main.class.getName());
         GatewayConfig config;
         try {
@@ -89,6 +93,17 @@ public final class Main {
             log.log(Level.INFO, "accepting at most " + maxConnections + " connections (open-file limit "
                     + openFiles + ")");
         }
+    }
+
+    /**
+     * The listener is gone for good while the process would live on, looking healthy to a supervisor that only
+     * watches the process: exit instead, so that it restarts us. On a thread of its own, because the caller is the
+     * logging call of the dying listener.
+     */
+    private static void exitListenerLost(String cause) {
+        System.err.println("token-proxy: stopped accepting connections (" + cause + "); exiting so that it can be "
+                + "restarted");
+        Thread.ofPlatform().name("listener-lost-exit").start(() -> System.exit(EXIT_LISTENER_LOST));
     }
 
     /** Blocks until SIGTERM or SIGINT, then drains in-flight requests and exits 0. */
