@@ -1,6 +1,8 @@
 package dev.tokenproxy.bootstrap;
 
 import com.google.inject.Guice;
+import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
+import dev.tokenproxy.adapter.in.http.connection.ListenerStart;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import dev.tokenproxy.bootstrap.wiring.TokenProxyModules;
@@ -11,19 +13,38 @@ import java.time.Clock;
 public final class Gateway implements AutoCloseable {
 
     private final WebServer server;
+    private final ConnectionGuard guard;
     private final UpstreamHttpClient upstreams;
     private final GatewayConfig config;
 
-    private Gateway(WebServer server, UpstreamHttpClient upstreams, GatewayConfig config) {
+    private Gateway(WebServer server, ConnectionGuard guard, UpstreamHttpClient upstreams, GatewayConfig config) {
         this.server = server;
+        this.guard = guard;
         this.upstreams = upstreams;
         this.config = config;
     }
 
+    /**
+     * Wires the gateway and starts listening.
+     *
+     * @throws CannotListenException when the socket cannot be bound (port taken, address not on this host)
+     */
     public static Gateway start(GatewayConfig config) {
         var injector = Guice.createInjector(TokenProxyModules.all(config, Clock.systemUTC()));
-        return new Gateway(injector.getInstance(WebServer.class).start(),
-                injector.getInstance(UpstreamHttpClient.class), config);
+        var guard = injector.getInstance(ConnectionGuard.class);
+        var server = injector.getInstance(WebServer.class);
+        var upstreams = injector.getInstance(UpstreamHttpClient.class);
+        // The reaper runs before the first connection can arrive, so that none is ever unwatched.
+        guard.start();
+        try {
+            ListenerStart.start(server);
+        } catch (ListenerStart.CannotListenException e) {
+            guard.close();
+            upstreams.close();
+            throw new CannotListenException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        return new Gateway(server, guard, upstreams, config);
     }
 
     public int port() {
@@ -39,6 +60,14 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        guard.close();
         upstreams.close();
+    }
+
+    /** The gateway could not bind its listening socket; the message names the address and the cause. */
+    public static final class CannotListenException extends RuntimeException {
+        CannotListenException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.tokenproxy.bootstrap;
 
+import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
 import dev.tokenproxy.bootstrap.config.ConfigException;
 import dev.tokenproxy.bootstrap.config.ConfigLoader;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
+import dev.tokenproxy.bootstrap.config.HostLimits;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -11,16 +13,23 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar token-proxy.jar [--config FILE]}: loads the configuration (the file, else
  * {@code TOKEN_PROXY_CONFIG}, else the embedded default), starts the gateway and prints the
  * {@code token-proxy listening on ...} line, the only line it writes to stdout. Logs go to stderr.
+ *
+ * <p>Exit codes: 0 after SIGTERM/SIGINT, 1 when it cannot start (e.g. the port is taken), 2 for an invalid
+ * configuration, 3 when the listener stopped accepting connections while running (a supervisor should restart it).
  */
 public final class Main {
 
+    private static final int EXIT_CANNOT_START = 1;
     private static final int EXIT_BAD_USAGE = 2;
+    private static final int EXIT_LISTENER_LOST = 3;
 
     private Main() {
     }
 
     public static void main(String[] args) {
         ConsoleLogging.install();
+        // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
+        ListenerLossWatch.install(Main::exitListenerLost);
         var log = System.getLogger(Main.class.getName());
         GatewayConfig config;
         try {
@@ -32,12 +41,17 @@ public final class Main {
         }
         log.log(Level.INFO, "token-proxy starting with configuration: " + config.source()
                 + " (" + config.upstreams().upstreams().size() + " upstreams)");
+        logConnectionLimit(config, log);
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
+        } catch (Gateway.CannotListenException e) {
+            System.err.println("token-proxy: " + e.getMessage());
+            System.exit(EXIT_CANNOT_START);
+            return;
         } catch (RuntimeException e) {
             System.err.println("token-proxy: cannot start: " + e.getMessage());
-            System.exit(1);
+            System.exit(EXIT_CANNOT_START);
             return;
         }
         System.out.println("token-proxy listening on " + gateway.baseUrl());
@@ -67,6 +81,29 @@ public final class Main {
             file = System.getenv("TOKEN_PROXY_CONFIG");
         }
         return file == null || file.isBlank() ? loader.loadEmbeddedDefault() : loader.loadFile(Path.of(file));
+    }
+
+    private static void logConnectionLimit(GatewayConfig config, System.Logger log) {
+        long openFiles = HostLimits.current().openFiles();
+        int maxConnections = config.limits().maxConnections();
+        if (openFiles <= 0) {
+            log.log(Level.WARNING, "the open-file limit (ulimit -n) is unknown on this platform, so "
+                    + "limits.max_connections (" + maxConnections + ") was not checked against it");
+        } else {
+            log.log(Level.INFO, "accepting at most " + maxConnections + " connections (open-file limit "
+                    + openFiles + ")");
+        }
+    }
+
+    /**
+     * The listener is gone for good while the process would live on, looking healthy to a supervisor that only
+     * watches the process: exit instead, so that it restarts us. On a thread of its own, because the caller is the
+     * logging call of the dying listener.
+     */
+    private static void exitListenerLost(String cause) {
+        System.err.println("token-proxy: stopped accepting connections (" + cause + "); exiting so that it can be "
+                + "restarted");
+        Thread.ofPlatform().name("listener-lost-exit").start(() -> System.exit(EXIT_LISTENER_LOST));
     }
 
     /** Blocks until SIGTERM or SIGINT, then drains in-flight requests and exits 0. */

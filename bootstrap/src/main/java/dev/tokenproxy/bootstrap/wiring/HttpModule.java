@@ -5,19 +5,31 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.tokenproxy.adapter.in.http.GatewayRouting;
 import dev.tokenproxy.adapter.in.http.LocalApiKeys;
+import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
+import dev.tokenproxy.adapter.in.http.connection.ConnectionLimits;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
+import java.time.Clock;
 
-/** The inbound Helidon web server (built here, started by {@code Gateway}). */
+/** The inbound Helidon web server (built here, started by {@code Gateway}) and the guard of its connections. */
 final class HttpModule extends AbstractModule {
 
     @Provides
     @Singleton
-    WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models) {
+    ConnectionGuard connectionGuard(GatewayConfig config, Clock clock) {
+        var limits = config.limits();
+        return new ConnectionGuard(new ConnectionLimits(limits.maxConnections(), limits.headerTimeout(),
+                limits.bodyTimeout(), limits.idleConnection()), clock);
+    }
+
+    @Provides
+    @Singleton
+    WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models,
+                        ConnectionGuard guard) {
         var localKeys = new LocalApiKeys(config.localApiKeys());
-        return WebServer.builder()
+        var server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 // Without TCP_NODELAY small SSE chunks wait for Nagle's algorithm before they leave.
@@ -28,7 +40,8 @@ final class HttpModule extends AbstractModule {
                 .routing(routing -> GatewayRouting.routing(routing, forward, models, localKeys,
                         config.maxRequestBodyBytes()))
                 // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
-                .directHandlers(GatewayRouting.directHandlers())
-                .build();
+                .directHandlers(GatewayRouting.directHandlers());
+        guard.configure(server);
+        return server.build();
     }
 }

@@ -84,6 +84,46 @@ class GatewayProcessTest {
         assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
     }
 
+    /** What a start that cannot listen leaves on stderr: the log lines before it, and one line for the failure. */
+    private static void assertOneLineNamingTheCause(String stderr, String expected) {
+        assertThat(stderr.lines().filter(line -> line.startsWith("token-proxy:"))).containsExactly(expected);
+        assertThat(stderr).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("SEVERE")
+                .doesNotContain("listening on");
+    }
+
+    @Test
+    void aTakenPortExitsNonZeroWithOneLineNamingTheCauseAndNoListeningLine() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = Files.writeString(folder.resolve("taken.yaml"),
+                    "listen: { host: 127.0.0.1, port: " + taken.getLocalPort() + " }\n");
+
+            var p = launch(List.of("--config", config.toString()), null);
+
+            assertThat(p.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(readAll(p.getInputStream())).isEmpty();
+            assertOneLineNamingTheCause(readAll(p.getErrorStream()),
+                    "token-proxy: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use");
+        }
+    }
+
+    @Test
+    void anAddressThisHostDoesNotHaveExitsNonZeroWithOneLineNamingTheCause() throws Exception {
+        // 192.0.2.0/24 is reserved for documentation (RFC 5737): no host has it.
+        Path config = Files.writeString(folder.resolve("elsewhere.yaml"), """
+                listen: { host: 192.0.2.1, port: 0 }
+                local_api_keys: [ { name: ops, key: some-local-key } ]
+                """);
+
+        var p = launch(List.of("--config", config.toString()), null);
+
+        assertThat(p.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(readAll(p.getInputStream())).isEmpty();
+        assertOneLineNamingTheCause(readAll(p.getErrorStream()),
+                "token-proxy: cannot listen on 192.0.2.1:0: cannot assign requested address");
+    }
+
     @Test
     void printsTheListeningLineFirstAndDrainsAnInFlightRequestOnSigterm() throws Exception {
         try (var upstream = FakeOpenAiUpstream.start()) {

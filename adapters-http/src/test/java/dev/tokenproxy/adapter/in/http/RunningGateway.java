@@ -2,6 +2,8 @@ package dev.tokenproxy.adapter.in.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
+import dev.tokenproxy.adapter.in.http.connection.ConnectionLimits;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import io.helidon.webserver.WebServer;
@@ -11,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -18,30 +21,41 @@ import java.util.Set;
 
 /**
  * The real inbound adapter on a real Helidon server (loopback, free port), with a scripted use case behind it,
- * and a JDK client to call it.
+ * and a JDK client to call it. Its connections are guarded as in production ({@link ConnectionGuard}).
  */
 final class RunningGateway implements AutoCloseable {
 
     static final long DEFAULT_LIMIT = 1024;
+    /** The production defaults of the {@code limits} section, with a connection count any test stays under. */
+    static final ConnectionLimits DEFAULT_CONNECTION_LIMITS = new ConnectionLimits(1000, Duration.ofSeconds(20),
+            Duration.ofSeconds(60), Duration.ofSeconds(60));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final ScriptedForwardUseCase forward = new ScriptedForwardUseCase();
+    final ConnectionGuard guard;
     private final WebServer server;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private RunningGateway(List<LocalApiKey> keys, ListModelsUseCase models, long maxBody) {
+    private RunningGateway(List<LocalApiKey> keys, ListModelsUseCase models, long maxBody,
+                           ConnectionLimits connectionLimits, Clock clock) {
         var localKeys = new LocalApiKeys(keys);
-        server = WebServer.builder()
+        guard = new ConnectionGuard(connectionLimits, clock);
+        var builder = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
                 .connectionOptions(s -> s.tcpNoDelay(true))
                 .routing(r -> GatewayRouting.routing(r, forward, models, localKeys, maxBody))
-                .directHandlers(GatewayRouting.directHandlers())
-                .build()
-                .start();
+                .directHandlers(GatewayRouting.directHandlers());
+        guard.configure(builder);
+        guard.start();
+        server = builder.build().start();
+    }
+
+    private RunningGateway(List<LocalApiKey> keys, ListModelsUseCase models, long maxBody) {
+        this(keys, models, maxBody, DEFAULT_CONNECTION_LIMITS, Clock.systemUTC());
     }
 
     /** No local keys configured: every client is admitted. */
@@ -59,6 +73,15 @@ final class RunningGateway implements AutoCloseable {
 
     static RunningGateway withBodyLimit(long maxBody) {
         return new RunningGateway(List.of(), List::of, maxBody);
+    }
+
+    /** No local keys, and the connection limits (measured with {@code clock}) a test needs. */
+    static RunningGateway withConnectionLimits(ConnectionLimits limits, Clock clock) {
+        return new RunningGateway(List.of(), List::of, DEFAULT_LIMIT, limits, clock);
+    }
+
+    int port() {
+        return server.port();
     }
 
     static LocalApiKey key(String name, String value, String... upstreams) {
@@ -113,5 +136,6 @@ final class RunningGateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        guard.close();
     }
 }

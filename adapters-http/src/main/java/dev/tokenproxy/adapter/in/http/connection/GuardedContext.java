@@ -1,0 +1,114 @@
+package dev.tokenproxy.adapter.in.http.connection;
+
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.ServerConnectionException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Helidon's connection context with one change: the HTTP/1.1 connection reads the socket through a reader that
+ * tells the {@link GuardedConnection} when a read starts and what it returned. Helidon's own reader for the
+ * connection has not read a byte at this point (with one connection selector, Helidon skips the identification
+ * read), so nothing is lost by reading the socket through a reader of our own.
+ */
+final class GuardedContext implements ConnectionContext {
+
+    private final ConnectionContext helidon;
+    private final GuardedConnection connection;
+    private final DataReader reader;
+
+    GuardedContext(ConnectionContext helidon, GuardedConnection connection) {
+        this.helidon = helidon;
+        this.connection = connection;
+        this.reader = DataReader.create(this::read);
+    }
+
+    GuardedConnection connection() {
+        return connection;
+    }
+
+    private byte[] read() {
+        connection.readStarting();
+        byte[] bytes;
+        try {
+            bytes = helidon.serverSocket().get();
+        } catch (UncheckedIOException e) {
+            connection.readFailed();
+            // The same mapping as Helidon's own reader: a failed socket ends the connection quietly.
+            throw new ServerConnectionException("Failed to get data from socket", e);
+        } catch (RuntimeException e) {
+            connection.readFailed();
+            throw e;
+        }
+        connection.readReturned(bytes);
+        return bytes;
+    }
+
+    @Override
+    public DataReader dataReader() {
+        return reader;
+    }
+
+    @Override
+    public ListenerContext listenerContext() {
+        return helidon.listenerContext();
+    }
+
+    @Override
+    public ExecutorService executor() {
+        return helidon.executor();
+    }
+
+    @Override
+    public DataWriter dataWriter() {
+        return helidon.dataWriter();
+    }
+
+    @Override
+    public Router router() {
+        return helidon.router();
+    }
+
+    @Override
+    public Optional<ProxyProtocolData> proxyProtocolData() {
+        return helidon.proxyProtocolData();
+    }
+
+    @Override
+    public HelidonSocket serverSocket() {
+        return helidon.serverSocket();
+    }
+
+    @Override
+    public PeerInfo remotePeer() {
+        return helidon.remotePeer();
+    }
+
+    @Override
+    public PeerInfo localPeer() {
+        return helidon.localPeer();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return helidon.isSecure();
+    }
+
+    @Override
+    public String socketId() {
+        return helidon.socketId();
+    }
+
+    @Override
+    public String childSocketId() {
+        return helidon.childSocketId();
+    }
+}
