@@ -7,6 +7,7 @@ import dev.tokenproxy.adapter.in.http.GatewayRouting;
 import dev.tokenproxy.adapter.in.http.LocalApiKeys;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionLimits;
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
@@ -27,7 +28,7 @@ final class HttpModule extends AbstractModule {
     @Provides
     @Singleton
     WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models,
-                        ConnectionGuard guard) {
+                        ConnectionGuard guard, InFlightBytes inFlight) {
         var localKeys = new LocalApiKeys(config.localApiKeys());
         var server = WebServer.builder()
                 .host(config.host())
@@ -38,7 +39,7 @@ final class HttpModule extends AbstractModule {
                 // We drain on SIGTERM ourselves (see Main), so that the exit code is 0.
                 .shutdownHook(false)
                 .routing(routing -> GatewayRouting.routing(routing, forward, models, localKeys,
-                        config.maxRequestBodyBytes()))
+                        config.maxRequestBodyBytes(), inFlight))
                 // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
                 .directHandlers(GatewayRouting.directHandlers());
         guard.configure(server);

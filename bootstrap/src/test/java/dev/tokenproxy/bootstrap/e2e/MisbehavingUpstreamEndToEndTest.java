@@ -117,6 +117,32 @@ class MisbehavingUpstreamEndToEndTest {
     }
 
     @Test
+    void concurrentLargeRequestsBeyondTheMemoryBudgetGet503NotAnOutOfMemoryError() throws Exception {
+        host.defaultReply(Reply.slowFirstToken(Duration.ofMillis(300), "took a while"));
+        startGateway("max_request_body_bytes: 1048576\nlimits: { max_in_flight_bytes: 4194304 }");
+        String big = "{\"model\":\"first-x\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(900 * 1024) + "\"}]}";
+
+        var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+        var retryAfters = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 12; i++) {
+                clients.submit(() -> {
+                    var response = gateway.post("/v1/chat/completions", big, GatewayUnderTest.LOCAL_KEY);
+                    statuses.add(response.statusCode());
+                    if (response.statusCode() == 503) {
+                        retryAfters.add(response.headers().firstValue("retry-after").orElse("none"));
+                    }
+                });
+            }
+        }
+
+        // 4 MiB hold two 900 KiB bodies (each counted twice): while they wait for the slow upstream, others get 503.
+        assertThat(statuses).hasSize(12).containsOnly(200, 503).contains(200, 503);
+        assertThat(retryAfters).containsOnly("1");
+    }
+
+    @Test
     void interimResponsesBeforeTheAnswerAreSkipped() {
         host.defaultReply(Reply.interimThen(103, Reply.ok("after early hints")));
         startGateway("");

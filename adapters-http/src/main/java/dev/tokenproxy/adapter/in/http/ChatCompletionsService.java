@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestCommand;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
@@ -22,13 +23,15 @@ final class ChatCompletionsService implements HttpService {
     private final ListModelsUseCase models;
     private final LocalApiKeys localKeys;
     private final long maxRequestBodyBytes;
+    private final InFlightBytes inFlight;
 
     ChatCompletionsService(ForwardRequestUseCase forward, ListModelsUseCase models, LocalApiKeys localKeys,
-                           long maxRequestBodyBytes) {
+                           long maxRequestBodyBytes, InFlightBytes inFlight) {
         this.forward = forward;
         this.models = models;
         this.localKeys = localKeys;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -43,6 +46,25 @@ final class ChatCompletionsService implements HttpService {
             unauthorized().send(res);
             return;
         }
+        // Held from admission until the response is written: the body, and about as much again for its parse tree.
+        long reserved = 0;
+        var declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() <= maxRequestBodyBytes) {
+            reserved = 2 * declared.getAsLong();
+            if (!inFlight.tryReserve(reserved)) {
+                refuseOverloaded(res);
+                return;
+            }
+        }
+        try {
+            forwardWithin(req, res, client.get(), reserved);
+        } finally {
+            inFlight.release(reserved);
+        }
+    }
+
+    /** Reads, checks and forwards an admitted request; {@code reserved} bytes of the budget are already held. */
+    private void forwardWithin(ServerRequest req, ServerResponse res, LocalApiKey client, long reserved) {
         byte[] body;
         switch (BoundedBody.read(req, maxRequestBodyBytes)) {
             case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
@@ -59,14 +81,33 @@ final class ChatCompletionsService implements HttpService {
                 return;
             }
         }
-        var parsed = ChatRequestFields.parse(body);
-        if (parsed.error() != null) {
-            parsed.error().send(res);
-            return;
+        // A chunked body declared no length: it is counted once read, before anything is done with it.
+        long unreserved = 2L * body.length - reserved;
+        if (unreserved > 0) {
+            if (!inFlight.tryReserve(unreserved)) {
+                refuseOverloaded(res);
+                return;
+            }
         }
-        var command = new ForwardRequestCommand(InboundFormat.CHAT, parsed.fields().model(),
-                parsed.fields().stream(), body, client.get().upstreams());
-        ForwardResultWriter.write(forward.forward(command), res);
+        try {
+            var parsed = ChatRequestFields.parse(body);
+            if (parsed.error() != null) {
+                parsed.error().send(res);
+                return;
+            }
+            var command = new ForwardRequestCommand(InboundFormat.CHAT, parsed.fields().model(),
+                    parsed.fields().stream(), body, client.upstreams());
+            ForwardResultWriter.write(forward.forward(command), res);
+        } finally {
+            if (unreserved > 0) {
+                inFlight.release(unreserved);
+            }
+        }
+    }
+
+    private static void refuseOverloaded(ServerResponse res) {
+        res.header(HeaderNames.RETRY_AFTER, "1");
+        OpenAiError.overloaded().send(res);
     }
 
     private void listModels(ServerRequest req, ServerResponse res) {

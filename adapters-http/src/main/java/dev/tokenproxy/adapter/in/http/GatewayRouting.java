@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import io.helidon.http.HeaderNames;
@@ -16,16 +17,30 @@ public final class GatewayRouting {
     private GatewayRouting() {
     }
 
+    /**
+     * @param inFlight the gateway's budget of body bytes held in memory at once; request bodies draw on it from
+     *                 admission until their response is written
+     */
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
-                               LocalApiKeys localKeys, long maxRequestBodyBytes) {
+                               LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight) {
         routing.addFilter(new ConnectionReuse())
                 .get("/health", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(HEALTHY);
                 })
-                .register(new ChatCompletionsService(forward, models, localKeys, maxRequestBodyBytes))
+                .register(new ChatCompletionsService(forward, models, localKeys, maxRequestBodyBytes, inFlight))
                 .any((req, res) -> OpenAiError.invalidRequest(404, "unknown_url",
                         "Unknown request URL: " + req.prologue().method().text() + " " + req.path().path()).send(res))
+                // The budget of bytes in flight is meant to prevent this; if the heap runs out anyway, the client
+                // gets the same answer as for a spent budget, never a 500.
+                .error(OutOfMemoryError.class, (req, res, e) -> {
+                    LOG.log(Level.ERROR, "out of memory while handling " + req.path().path()
+                            + "; lower limits.max_in_flight_bytes or raise the heap (-Xmx)");
+                    if (!res.isSent()) {
+                        res.header(HeaderNames.RETRY_AFTER, "1");
+                        OpenAiError.overloaded().send(res);
+                    }
+                })
                 // One place for what escaped the handlers: a bug, never an upstream failure.
                 .error(RuntimeException.class, (req, res, e) -> {
                     LOG.log(Level.ERROR, "unexpected error while handling " + req.path().path(), e);

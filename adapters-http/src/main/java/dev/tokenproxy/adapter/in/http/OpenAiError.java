@@ -18,6 +18,12 @@ record OpenAiError(int status, String type, String code, String message, String 
         return new OpenAiError(status, "api_error", code, message, null);
     }
 
+    /** The gateway's own memory budget is spent: try again in a moment (sent with {@code Retry-After: 1}). */
+    static OpenAiError overloaded() {
+        return gateway(503, "gateway_overloaded",
+                "The gateway is at its limit of request and response bytes in flight; retry shortly.");
+    }
+
     OpenAiError withParam(String name) {
         return new OpenAiError(status, type, code, message, name);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionLimits;
+import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import io.helidon.webserver.WebServer;
@@ -41,13 +42,18 @@ final class RunningGateway implements AutoCloseable {
 
     private RunningGateway(List<LocalApiKey> keys, ListModelsUseCase models, long maxBody,
                            ConnectionLimits connectionLimits, Clock clock) {
+        this(keys, models, maxBody, connectionLimits, clock, InFlightBytes.unlimited());
+    }
+
+    private RunningGateway(List<LocalApiKey> keys, ListModelsUseCase models, long maxBody,
+                           ConnectionLimits connectionLimits, Clock clock, InFlightBytes inFlight) {
         var localKeys = new LocalApiKeys(keys);
         guard = new ConnectionGuard(connectionLimits, clock);
         var builder = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
                 .connectionOptions(s -> s.tcpNoDelay(true))
-                .routing(r -> GatewayRouting.routing(r, forward, models, localKeys, maxBody))
+                .routing(r -> GatewayRouting.routing(r, forward, models, localKeys, maxBody, inFlight))
                 .directHandlers(GatewayRouting.directHandlers());
         guard.configure(builder);
         guard.start();
@@ -73,6 +79,12 @@ final class RunningGateway implements AutoCloseable {
 
     static RunningGateway withBodyLimit(long maxBody) {
         return new RunningGateway(List.of(), List::of, maxBody);
+    }
+
+    /** No local keys, and {@code inFlight} as the budget of body bytes in memory. */
+    static RunningGateway withInFlightBudget(InFlightBytes inFlight) {
+        return new RunningGateway(List.of(), List::of, DEFAULT_LIMIT, DEFAULT_CONNECTION_LIMITS, Clock.systemUTC(),
+                inFlight);
     }
 
     /** No local keys, and the connection limits (measured with {@code clock}) a test needs. */

@@ -37,6 +37,13 @@ final class ScriptedForwardUseCase implements ForwardRequestUseCase {
         };
     }
 
+    /** Throws {@code error} (e.g. an OutOfMemoryError) from every following request. */
+    void fail(Error error) {
+        script = command -> {
+            throw error;
+        };
+    }
+
     List<ForwardRequestCommand> received() {
         return List.copyOf(received);
     }
