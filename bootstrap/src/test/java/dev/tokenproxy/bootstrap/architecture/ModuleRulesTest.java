@@ -8,6 +8,13 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.Set;
+import java.util.function.Predicate;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The hexagon's rules. Lives in bootstrap, the one module that sees every other. Each rule fails on an empty
@@ -89,5 +96,60 @@ class ModuleRulesTest {
         noClasses().that().resideInAPackage("dev.tokenproxy.adapter..")
                 .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.application.service..")
                 .check(production);
+    }
+
+    // --- inside adapters-upstream: transport → format → provider -------------------------------------------
+
+    private static final String UPSTREAM = "dev.tokenproxy.adapter.out.upstream.";
+    /** The layers every provider shares; any other package under {@link #UPSTREAM} is one provider. */
+    private static final Set<String> TRANSPORT = Set.of("http", "sse", "stream");
+    private static final String FORMAT = "format";
+
+    private static String upstreamLayerOf(JavaClass type) {
+        String name = type.getPackageName();
+        if (!name.startsWith(UPSTREAM)) {
+            return null;
+        }
+        return name.substring(UPSTREAM.length()).split("\\.")[0];
+    }
+
+    private static DescribedPredicate<JavaClass> upstreamLayerIn(String description, Predicate<String> layer) {
+        return DescribedPredicate.describe(description, type -> {
+            String name = upstreamLayerOf(type);
+            return name != null && layer.test(name);
+        });
+    }
+
+    @Test
+    void upstreamTransportKnowsNoFormatAndNoProvider() {
+        noClasses().that(upstreamLayerIn("transport (http, sse, stream)", TRANSPORT::contains))
+                .should().dependOnClassesThat(upstreamLayerIn("a format or provider package",
+                        layer -> !TRANSPORT.contains(layer)))
+                .check(production);
+    }
+
+    @Test
+    void upstreamFormatsKnowNoProvider() {
+        noClasses().that(upstreamLayerIn("format packages", FORMAT::equals))
+                .should().dependOnClassesThat(upstreamLayerIn("a provider package",
+                        layer -> !TRANSPORT.contains(layer) && !FORMAT.equals(layer)))
+                .check(production);
+    }
+
+    @Test
+    void upstreamProvidersDoNotSeeEachOther() {
+        slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass type) {
+                String layer = upstreamLayerOf(type);
+                return layer == null || TRANSPORT.contains(layer) || FORMAT.equals(layer)
+                        ? SliceIdentifier.ignore() : SliceIdentifier.of(layer);
+            }
+
+            @Override
+            public String getDescription() {
+                return "upstream provider packages";
+            }
+        }).should().notDependOnEachOther().check(production);
     }
 }

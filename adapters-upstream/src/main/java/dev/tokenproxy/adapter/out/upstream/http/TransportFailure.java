@@ -12,7 +12,7 @@ public final class TransportFailure extends Exception {
 
     private final Fault fault;
 
-    TransportFailure(Fault fault, Throwable cause) {
+    public TransportFailure(Fault fault, Throwable cause) {
         super("upstream transport failure: " + fault, cause);
         this.fault = Objects.requireNonNull(fault, "fault");
     }

@@ -1,10 +1,16 @@
 package dev.tokenproxy.adapter.out.upstream.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.adapter.out.upstream.sse.SseFrameSource;
+import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.UpstreamReply;
@@ -128,12 +134,11 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
 
     private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,
                                                  String echoModel) {
-        var stream = new ChatEventStream(exchange, echoModel);
-        return switch (stream.open()) {
-            case ChatEventStream.Opening.Committed committed -> TABLE.outcome(answered,
+        var gate = new PreOutputGate<>(new SseFrameSource(exchange), new ChatStreamDialect(PROVIDER, echoModel));
+        return switch (gate.open()) {
+            case PreOutputGate.Opening.Committed committed -> TABLE.outcome(answered,
                     new UpstreamReply.Streaming(exchange.status(), streamHeaders(exchange), committed.stream()));
-            case ChatEventStream.Opening.Failed failed -> TABLE.outcome(
-                    AttemptSignal.http(PROVIDER, failed.status()).withFault(failed.fault()), null);
+            case PreOutputGate.Opening.Failed failed -> TABLE.outcome(failed.signal(), null);
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 
 /** Reads {@code {"error":{"type","code","param"}}} (protocols §1) into the signal; other bodies add nothing. */

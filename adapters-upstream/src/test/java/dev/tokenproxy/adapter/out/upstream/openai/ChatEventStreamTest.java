@@ -75,7 +75,7 @@ class ChatEventStreamTest {
     @Test
     void commitsWithoutOutputOnceTheHoldBackBudgetIsSpent() throws Exception {
         var body = new StringBuilder();
-        int silent = ChatEventStream.HOLD_BACK_MAX_EVENTS + 1;
+        int silent = dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate.HOLD_BACK_MAX_EVENTS + 1;
         for (int i = 0; i < silent; i++) {
             body.append("data: ").append(ROLE).append("\n\n");
         }

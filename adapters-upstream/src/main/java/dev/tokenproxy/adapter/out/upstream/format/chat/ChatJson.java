@@ -1,4 +1,4 @@
-package dev.tokenproxy.adapter.out.upstream.openai;
+package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,15 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Reads and writes the Chat Completions JSON documents this adapter has to look into. */
-final class ChatJson {
+public final class ChatJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ChatJson() {
     }
 
     /** The document as an object, or empty when it is not a JSON object. */
-    static Optional<ObjectNode> object(byte[] json) {
+    public static Optional<ObjectNode> object(byte[] json) {
         try {
             return MAPPER.readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
         } catch (IOException notJson) {
@@ -25,7 +25,7 @@ final class ChatJson {
         }
     }
 
-    static Optional<ObjectNode> object(String json) {
+    public static Optional<ObjectNode> object(String json) {
         try {
             return MAPPER.readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
         } catch (JsonProcessingException notJson) {
@@ -33,7 +33,7 @@ final class ChatJson {
         }
     }
 
-    static byte[] bytes(JsonNode node) {
+    public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
@@ -41,18 +41,18 @@ final class ChatJson {
         }
     }
 
-    static String text(JsonNode node) {
+    public static String text(JsonNode node) {
         return new String(bytes(node), StandardCharsets.UTF_8);
     }
 
     /** A scalar field as text (codes come as strings or numbers), or null when absent or null. */
-    static String scalar(JsonNode parent, String field) {
+    public static String scalar(JsonNode parent, String field) {
         JsonNode value = parent == null ? null : parent.get(field);
         return value == null || value.isNull() || !value.isValueNode() ? null : value.asText();
     }
 
     /** Whether the field holds something: a non-empty string, a non-empty array or object, or any other value. */
-    static boolean present(JsonNode parent, String field) {
+    public static boolean present(JsonNode parent, String field) {
         JsonNode value = parent == null ? null : parent.get(field);
         if (value == null || value.isNull() || value.isMissingNode()) {
             return false;

@@ -1,4 +1,4 @@
-package dev.tokenproxy.adapter.out.upstream.openai;
+package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.util.Objects;
 
 /** The body sent upstream: the client's bytes verbatim, unless the upstream needs another model name. */
-final class ChatRequestBody {
+public final class ChatRequestBody {
 
     private ChatRequestBody() {
     }
 
-    static byte[] forUpstream(byte[] clientBody, String upstreamModel) {
+    public static byte[] forUpstream(byte[] clientBody, String upstreamModel) {
         // A streaming look at the top-level "model" spares a tree of a multi-megabyte prompt in the common case.
         if (Objects.equals(topLevelModel(clientBody), upstreamModel)) {
             return clientBody;

@@ -1,4 +1,4 @@
-package dev.tokenproxy.adapter.out.upstream.openai;
+package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,9 +10,9 @@ import java.util.Optional;
  * @param json         the parsed chunk, or null for {@code [DONE]} and malformed data
  * @param finishReason the first {@code finish_reason} among the chunk's choices, or null
  */
-record ChatChunk(Kind kind, String data, ObjectNode json, String finishReason) {
+public record ChatChunk(Kind kind, String data, ObjectNode json, String finishReason) {
 
-    enum Kind {
+    public enum Kind {
         /** The {@code [DONE]} sentinel. */
         DONE,
         /** Not a JSON object. */
@@ -25,7 +25,7 @@ record ChatChunk(Kind kind, String data, ObjectNode json, String finishReason) {
         SILENT
     }
 
-    static ChatChunk of(String data) {
+    public static ChatChunk of(String data) {
         if ("[DONE]".equals(data.strip())) {
             return new ChatChunk(Kind.DONE, data, null, null);
         }

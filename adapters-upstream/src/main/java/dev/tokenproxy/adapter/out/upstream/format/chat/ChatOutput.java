@@ -1,10 +1,10 @@
-package dev.tokenproxy.adapter.out.upstream.openai;
+package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /** What counts as output in a chat message or stream delta (behaviour §2 and §6). */
-final class ChatOutput {
+public final class ChatOutput {
 
     /**
      * Fields whose presence is output. {@code reasoning} is what several OpenAI-compatible servers (vLLM, OpenRouter)
@@ -17,7 +17,7 @@ final class ChatOutput {
     }
 
     /** Whether a {@code message} or {@code delta} carries anything a client would see. */
-    static boolean carriedBy(JsonNode messageOrDelta) {
+    public static boolean carriedBy(JsonNode messageOrDelta) {
         if (messageOrDelta == null || !messageOrDelta.isObject()) {
             return false;
         }
@@ -30,7 +30,7 @@ final class ChatOutput {
     }
 
     /** An empty completion: the first choice finished with {@code stop} and carries no output. */
-    static boolean isEmptyCompletion(JsonNode completion) {
+    public static boolean isEmptyCompletion(JsonNode completion) {
         JsonNode first = completion.path("choices").path(0);
         return first.isObject()
                 && "stop".equals(ChatJson.scalar(first, "finish_reason"))
