@@ -19,28 +19,29 @@ final class ForwardResultWriter {
     private ForwardResultWriter() {
     }
 
-    static void write(ForwardResult result, ServerResponse res) {
+    /** Writes {@code result}; the gateway's own errors in {@code errors}, the client API's shape. */
+    static void write(ForwardResult result, ServerResponse res, ErrorShape errors) {
         switch (result) {
             case ForwardResult.Delivered d -> deliver(d.reply(), res);
-            case ForwardResult.Failed f -> writeFailure(f, res);
+            case ForwardResult.Failed f -> writeFailure(f, res, errors);
         }
     }
 
-    static OpenAiError failure(ForwardResult.Failed failed) {
+    static GatewayError failure(ForwardResult.Failed failed) {
         return switch (failed.failure()) {
-            case NO_UPSTREAM -> OpenAiError.gateway(502, "no_upstream", failed.message());
-            case MODEL_NOT_SUPPORTED -> OpenAiError.invalidRequest(404, "model_not_supported", failed.message())
+            case NO_UPSTREAM -> GatewayError.gateway(502, "no_upstream", failed.message());
+            case MODEL_NOT_SUPPORTED -> GatewayError.invalidRequest(404, "model_not_supported", failed.message())
                     .withParam("model");
-            case NO_CONFIGURED_CREDENTIAL -> OpenAiError.gateway(502, "no_configured_credential", failed.message());
-            case ALL_COOLING -> OpenAiError.gateway(503, "upstreams_cooling_down", failed.message());
-            case TIMEOUT -> OpenAiError.gateway(504, "upstream_timeout", failed.message());
-            case UPSTREAM_UNAVAILABLE -> OpenAiError.gateway(502, "upstream_unavailable", failed.message());
+            case NO_CONFIGURED_CREDENTIAL -> GatewayError.gateway(502, "no_configured_credential", failed.message());
+            case ALL_COOLING -> GatewayError.gateway(503, "upstreams_cooling_down", failed.message());
+            case TIMEOUT -> GatewayError.gateway(504, "upstream_timeout", failed.message());
+            case UPSTREAM_UNAVAILABLE -> GatewayError.gateway(502, "upstream_unavailable", failed.message());
         };
     }
 
-    static void writeFailure(ForwardResult.Failed failed, ServerResponse res) {
+    static void writeFailure(ForwardResult.Failed failed, ServerResponse res, ErrorShape errors) {
         failed.retryAfter().ifPresent(wait -> res.header(HeaderNames.RETRY_AFTER, Long.toString(wait.toSeconds())));
-        failure(failed).send(res);
+        failure(failed).send(res, errors);
     }
 
     private static void deliver(UpstreamReply reply, ServerResponse res) {

@@ -28,8 +28,8 @@ public final class GatewayRouting {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(HEALTHY);
                 })
-                .register(new ChatCompletionsService(forward, models, localKeys, maxRequestBodyBytes, inFlight))
-                .any((req, res) -> OpenAiError.invalidRequest(404, "unknown_url",
+                .register(new OpenAiEndpoints(forward, models, localKeys, maxRequestBodyBytes, inFlight))
+                .any((req, res) -> GatewayError.invalidRequest(404, "unknown_url",
                         "Unknown request URL: " + req.prologue().method().text() + " " + req.path().path()).send(res))
                 // The budget of bytes in flight is meant to prevent this; if the heap runs out anyway, the client
                 // gets the same answer as for a spent budget, never a 500.
@@ -38,14 +38,14 @@ public final class GatewayRouting {
                             + "; lower limits.max_in_flight_bytes or raise the heap (-Xmx)");
                     if (!res.isSent()) {
                         res.header(HeaderNames.RETRY_AFTER, "1");
-                        OpenAiError.overloaded().send(res);
+                        GatewayError.overloaded().send(res);
                     }
                 })
                 // One place for what escaped the handlers: a bug, never an upstream failure.
                 .error(RuntimeException.class, (req, res, e) -> {
                     LOG.log(Level.ERROR, "unexpected error while handling " + req.path().path(), e);
                     if (!res.isSent()) {
-                        OpenAiError.gateway(500, "internal_error", "The gateway failed to handle the request.")
+                        GatewayError.gateway(500, "internal_error", "The gateway failed to handle the request.")
                                 .send(res);
                     }
                 });

@@ -43,6 +43,12 @@ public final class LocalApiKeys {
         return Optional.ofNullable(match);
     }
 
+    /** The answer to a request without a valid local key. */
+    static GatewayError unauthorized() {
+        return GatewayError.invalidRequest(401, "invalid_api_key",
+                "Missing or invalid API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key'.");
+    }
+
     private static String presentedKey(Headers headers) {
         var auth = headers.first(HeaderNames.AUTHORIZATION);
         if (auth.isPresent() && auth.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {

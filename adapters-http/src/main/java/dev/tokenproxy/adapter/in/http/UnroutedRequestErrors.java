@@ -33,7 +33,7 @@ final class UnroutedRequestErrors implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
                                     ServerResponseHeaders headers, String message) {
-        OpenAiError error = error(eventType, defaultStatus, message);
+        GatewayError error = error(eventType, defaultStatus, message);
         headers.set(HeaderValues.CONTENT_TYPE_JSON);
         return TransportResponse.builder()
                 .status(defaultStatus)
@@ -42,16 +42,16 @@ final class UnroutedRequestErrors implements DirectHandler {
                 .build();
     }
 
-    private static OpenAiError error(EventType eventType, Status status, String message) {
+    private static GatewayError error(EventType eventType, Status status, String message) {
         int code = status.code();
         return switch (eventType) {
-            case HTTP_VERSION_NOT_SUPPORTED -> OpenAiError.invalidRequest(code, "http_version_not_supported",
+            case HTTP_VERSION_NOT_SUPPORTED -> GatewayError.invalidRequest(code, "http_version_not_supported",
                     HTTP_1_1_REQUIRED);
-            case PAYLOAD_TOO_LARGE -> OpenAiError.invalidRequest(code, "request_too_large",
+            case PAYLOAD_TOO_LARGE -> GatewayError.invalidRequest(code, "request_too_large",
                     "The request body is too large.");
             case BAD_REQUEST, FORBIDDEN, INTERNAL_ERROR, OTHER -> code < 500
-                    ? OpenAiError.invalidRequest(code, codeFor(status), describe(status, message))
-                    : OpenAiError.gateway(code, codeFor(status), describe(status, message));
+                    ? GatewayError.invalidRequest(code, codeFor(status), describe(status, message))
+                    : GatewayError.gateway(code, codeFor(status), describe(status, message));
         };
     }
 

@@ -1,6 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
-import static dev.tokenproxy.adapter.in.http.OpenAiErrorAssertions.assertOpenAiError;
+import static dev.tokenproxy.adapter.in.http.GatewayErrorAssertions.assertOpenAiError;
 import static dev.tokenproxy.adapter.in.http.RunningGateway.key;
 import static org.assertj.core.api.Assertions.assertThat;
 

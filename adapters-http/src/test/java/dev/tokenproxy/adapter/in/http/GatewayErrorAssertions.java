@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 
 /** Checks the OpenAI error shape {@code {"error":{message,type,param,code}}} every gateway error must have. */
-final class OpenAiErrorAssertions {
+final class GatewayErrorAssertions {
 
-    private OpenAiErrorAssertions() {
+    private GatewayErrorAssertions() {
     }
 
     /** Asserts status, content type and shape, and returns the {@code error} object for further checks. */

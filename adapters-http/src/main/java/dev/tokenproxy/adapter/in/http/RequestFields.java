@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /**
- * The few fields of a chat request the gateway decides on ({@code model}, {@code stream}), read once at the edge.
+ * The few fields of a request the gateway decides on ({@code model}, {@code stream}), read once at the edge.
  * The body itself travels on as opaque bytes.
  */
-record ChatRequestFields(String model, boolean stream) {
+record RequestFields(String model, boolean stream) {
 
     /**
      * Trailing data after the object (e.g. {@code {...} junk}) is malformed too, not silently dropped. A key written
@@ -24,11 +24,11 @@ record ChatRequestFields(String model, boolean stream) {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /** Parses the body, or returns the 400 to answer when it is not a usable chat request. */
+    /** Parses the body, or returns the 400 to answer when it is not a usable request. */
     static ParseResult parse(byte[] body) {
         // Checked before Jackson sees the bytes: it would auto-detect UTF-16/32 and skip a BOM.
         if (!Utf8Json.isPlainUtf8(body)) {
-            return new ParseResult(null, OpenAiError.invalidRequest(400, "invalid_encoding",
+            return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_encoding",
                     "The request body must be JSON encoded as UTF-8, without a byte-order mark."));
         }
         JsonNode root;
@@ -37,32 +37,32 @@ record ChatRequestFields(String model, boolean stream) {
         } catch (JsonProcessingException e) {
             // Jackson reports STRICT_DUPLICATE_DETECTION as a plain parse error; only its text tells it apart.
             if (e.getOriginalMessage().startsWith("Duplicate field")) {
-                return new ParseResult(null, OpenAiError.invalidRequest(400, "duplicate_key",
+                return new ParseResult(null, GatewayError.invalidRequest(400, "duplicate_key",
                         "The request body has a key twice in one object: " + e.getOriginalMessage()));
             }
-            return new ParseResult(null, OpenAiError.invalidRequest(400, "invalid_json",
+            return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
                     "The request body is not valid JSON: " + e.getOriginalMessage()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         if (root == null || !root.isObject()) {
-            return new ParseResult(null, OpenAiError.invalidRequest(400, "invalid_json",
+            return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
                     "The request body must be a JSON object."));
         }
         JsonNode model = root.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
-            return new ParseResult(null, OpenAiError.invalidRequest(400, "missing_model",
+            return new ParseResult(null, GatewayError.invalidRequest(400, "missing_model",
                     "'model' is required and must be a non-empty string.").withParam("model"));
         }
         JsonNode stream = root.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
-            return new ParseResult(null, OpenAiError.invalidRequest(400, "invalid_type",
+            return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_type",
                     "'stream' must be a boolean.").withParam("stream"));
         }
-        return new ParseResult(new ChatRequestFields(model.asText(), stream != null && stream.asBoolean()), null);
+        return new ParseResult(new RequestFields(model.asText(), stream != null && stream.asBoolean()), null);
     }
 
     /** Either the fields or the error to answer with. */
-    record ParseResult(ChatRequestFields fields, OpenAiError error) {
+    record ParseResult(RequestFields fields, GatewayError error) {
     }
 }

@@ -1,0 +1,107 @@
+package dev.tokenproxy.adapter.in.http;
+
+import dev.tokenproxy.application.model.InFlightBytes;
+import dev.tokenproxy.application.port.in.ForwardRequestCommand;
+import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+
+/**
+ * The one way a request to be forwarded is handled, whatever API it speaks: local-key auth → admission against the
+ * budget of bytes in flight → bounded body → parse → command → the use case → the answer. The
+ * {@link InboundDialect} supplies the parser and the error shape; nothing here knows a format.
+ */
+final class ForwardPipeline {
+
+    private final ForwardRequestUseCase forward;
+    private final LocalApiKeys localKeys;
+    private final long maxRequestBodyBytes;
+    private final InFlightBytes inFlight;
+
+    ForwardPipeline(ForwardRequestUseCase forward, LocalApiKeys localKeys, long maxRequestBodyBytes,
+                    InFlightBytes inFlight) {
+        this.forward = forward;
+        this.localKeys = localKeys;
+        this.maxRequestBodyBytes = maxRequestBodyBytes;
+        this.inFlight = inFlight;
+    }
+
+    /** The route handler for {@code dialect}'s endpoint. */
+    Handler handlerFor(InboundDialect dialect) {
+        return (req, res) -> handle(dialect, req, res);
+    }
+
+    private void handle(InboundDialect dialect, ServerRequest req, ServerResponse res) {
+        Optional<LocalApiKey> client = localKeys.authenticate(req.headers());
+        if (client.isEmpty()) {
+            LocalApiKeys.unauthorized().send(res, dialect.errors());
+            return;
+        }
+        // Held from admission until the response is written: the body, and about as much again for its parse tree.
+        long reserved = 0;
+        var declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() <= maxRequestBodyBytes) {
+            reserved = 2 * declared.getAsLong();
+            if (!inFlight.tryReserve(reserved)) {
+                refuseOverloaded(res, dialect);
+                return;
+            }
+        }
+        try {
+            forwardWithin(dialect, req, res, client.get(), reserved);
+        } finally {
+            inFlight.release(reserved);
+        }
+    }
+
+    /** Reads, checks and forwards an admitted request; {@code reserved} bytes of the budget are already held. */
+    private void forwardWithin(InboundDialect dialect, ServerRequest req, ServerResponse res, LocalApiKey client,
+                               long reserved) {
+        byte[] body;
+        switch (BoundedBody.read(req, maxRequestBodyBytes)) {
+            case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
+            case BoundedBody.Outcome.TooLarge tooLarge -> {
+                GatewayError.invalidRequest(413, "request_too_large",
+                        "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res, dialect.errors());
+                return;
+            }
+            case BoundedBody.Outcome.Malformed malformed -> {
+                // Where this body ends is unknown, so nothing after it can be read as the next request.
+                res.header(HeaderValues.CONNECTION_CLOSE);
+                GatewayError.invalidRequest(400, "malformed_body",
+                        "The request body could not be read: " + malformed.reason() + ".")
+                        .send(res, dialect.errors());
+                return;
+            }
+        }
+        // A chunked body declared no length: it is counted once read, before anything is done with it.
+        long unreserved = 2L * body.length - reserved;
+        if (unreserved > 0 && !inFlight.tryReserve(unreserved)) {
+            refuseOverloaded(res, dialect);
+            return;
+        }
+        try {
+            var parsed = dialect.parser().apply(body);
+            if (parsed.error() != null) {
+                parsed.error().send(res, dialect.errors());
+                return;
+            }
+            var command = new ForwardRequestCommand(dialect.format(), parsed.fields().model(),
+                    parsed.fields().stream(), body, client.upstreams());
+            ForwardResultWriter.write(forward.forward(command), res, dialect.errors());
+        } finally {
+            if (unreserved > 0) {
+                inFlight.release(unreserved);
+            }
+        }
+    }
+
+    private static void refuseOverloaded(ServerResponse res, InboundDialect dialect) {
+        res.header(HeaderNames.RETRY_AFTER, "1");
+        GatewayError.overloaded().send(res, dialect.errors());
+    }
+}
