@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
+import dev.tokenproxy.adapter.out.upstream.http.RetryAfterHeader;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
@@ -12,7 +13,6 @@ import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.classify.Fault;
-import dev.tokenproxy.domain.cooldown.RetryAfter;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.net.URI;
 import java.time.Clock;
@@ -88,7 +88,7 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     private AttemptOutcome<UpstreamReply> rejected(UpstreamExchange exchange, AttemptSignal answered) {
         exchange.outputStarted();
         AttemptSignal signal = answered.withWaitHint(
-                exchange.header("retry-after").flatMap(value -> RetryAfter.parse(value, clock.instant())));
+                exchange.header("retry-after").flatMap(value -> RetryAfterHeader.parse(value, clock.instant())));
         try (exchange) {
             byte[] body = exchange.readBody();
             return TABLE.outcome(OpenAiErrorBody.describe(signal, body), buffered(exchange, body));
