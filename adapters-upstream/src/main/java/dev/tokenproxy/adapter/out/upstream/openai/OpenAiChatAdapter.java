@@ -7,6 +7,7 @@ import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.port.out.AttemptRequest;
+import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code openai} provider: OpenAI Chat Completions ({@code POST {base}/chat/completions}, protocols §1) for
@@ -31,6 +31,9 @@ import java.util.Set;
 public final class OpenAiChatAdapter implements SendAttemptPort {
 
     public static final String PROVIDER = "openai";
+
+    /** Chat Completions clients as they are; no conversion from another inbound format yet. */
+    public static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.nativeOnly(PROVIDER, InboundFormat.CHAT);
 
     /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
     private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
@@ -50,13 +53,8 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public Set<InboundFormat> formats() {
-        return Set.of(InboundFormat.CHAT);
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
