@@ -3,7 +3,9 @@ package dev.tokenproxy.application.service;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamCatalog;
 import dev.tokenproxy.application.port.in.ForwardRequestCommand;
+import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
+import dev.tokenproxy.domain.routing.InboundFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ final class CandidateSelector {
         var serving = new ArrayList<Upstream>();
         for (var u : catalog.enabled()) {
             var client = clientsByProvider.get(u.provider());
-            if (client != null && client.formats().contains(command.format()) && command.mayUse(u.id())) {
+            if (client != null && serves(client.descriptor(), command.format()) && command.mayUse(u.id())) {
                 serving.add(u);
             }
         }
@@ -58,6 +60,17 @@ final class CandidateSelector {
         return candidates.isEmpty()
                 ? new CandidateSelection.ModelNotSupported()
                 : new CandidateSelection.Candidates(candidates);
+    }
+
+    /** Whether an upstream of {@code provider} may serve a request in {@code format}. */
+    private static boolean serves(ProviderDescriptor provider, InboundFormat format) {
+        return switch (provider.support(format)) {
+            case NATIVE -> true;
+            // A conversion changes what the client gets back, so it needs the upstream's consent; no upstream can
+            // give it yet (the setting comes with the first conversion).
+            case BY_CONVERSION -> false;
+            case NONE -> false;
+        };
     }
 
     private CandidateSelection only(Upstream upstream, String model) {

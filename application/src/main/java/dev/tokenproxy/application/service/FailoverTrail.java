@@ -5,7 +5,7 @@ import dev.tokenproxy.application.port.in.GatewayFailure;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.RetryReason;
-import dev.tokenproxy.domain.cooldown.RetryAfter;
+import dev.tokenproxy.domain.cooldown.WaitSeconds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -64,7 +64,7 @@ final class FailoverTrail {
                 Duration wait = Duration.between(now, earliestRecovery);
                 return failed(GatewayFailure.ALL_COOLING,
                         "every upstream credential for this model is cooling down; retry later",
-                        Optional.of(Duration.ofSeconds(RetryAfter.headerSeconds(wait.isNegative() ? Duration.ZERO : wait))));
+                        Optional.of(Duration.ofSeconds(WaitSeconds.roundedUp(wait.isNegative() ? Duration.ZERO : wait))));
             }
             if (skipped == candidates) {
                 return failed(GatewayFailure.NO_CONFIGURED_CREDENTIAL,

@@ -1,6 +1,7 @@
 package dev.tokenproxy.application.fakes;
 
 import dev.tokenproxy.application.port.out.AttemptRequest;
+import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
@@ -29,17 +30,20 @@ public final class ScriptedUpstream implements SendAttemptPort {
         }
     }
 
-    private final String provider;
-    private final Set<InboundFormat> formats;
+    private final ProviderDescriptor descriptor;
     private final Map<String, Queue<AttemptOutcome<UpstreamReply>>> queued = new HashMap<>();
     private final Map<String, AttemptOutcome<UpstreamReply>> always = new HashMap<>();
     private final List<Sent> sent = new ArrayList<>();
     private final List<AttemptRequest> requests = new ArrayList<>();
     private Consumer<AttemptRequest> onSend = r -> { };
 
+    /** An adapter of {@code provider} that serves {@code formats} natively. */
     public ScriptedUpstream(String provider, Set<InboundFormat> formats) {
-        this.provider = provider;
-        this.formats = Set.copyOf(formats);
+        this(new ProviderDescriptor(provider, formats, Set.of()));
+    }
+
+    public ScriptedUpstream(ProviderDescriptor descriptor) {
+        this.descriptor = descriptor;
     }
 
     /** An {@code openai} adapter serving every inbound format. */
@@ -88,13 +92,8 @@ public final class ScriptedUpstream implements SendAttemptPort {
     }
 
     @Override
-    public String provider() {
-        return provider;
-    }
-
-    @Override
-    public Set<InboundFormat> formats() {
-        return formats;
+    public ProviderDescriptor descriptor() {
+        return descriptor;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.tokenproxy.application.fakes.ScriptedUpstream;
 import dev.tokenproxy.application.fakes.TestUpstreams;
 import dev.tokenproxy.application.model.UpstreamCatalog;
 import dev.tokenproxy.application.port.in.ForwardRequestCommand;
+import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.util.Arrays;
@@ -75,6 +76,19 @@ class CandidateSelectorTest {
     void findsNoUpstreamWhenNoAdapterServesTheFormat() {
         assertThat(selector(upstream("a"), upstream("b")).select(request(InboundFormat.MESSAGES, "m")))
                 .isInstanceOf(CandidateSelection.NoUpstreamForFormat.class);
+    }
+
+    /** Until an upstream can allow a conversion, only what a provider speaks natively is served. */
+    @Test
+    void findsNoUpstreamForAFormatItsProviderCouldServeOnlyByConversion() {
+        var converting = new ScriptedUpstream(new ProviderDescriptor("converting",
+                Set.of(InboundFormat.CHAT), Set.of(InboundFormat.RESPONSES)));
+        var selector = new CandidateSelector(new UpstreamCatalog(List.of(upstream("c").provider("converting").build())),
+                Map.of("converting", converting));
+
+        assertThat(selector.select(request(InboundFormat.RESPONSES, "m")))
+                .isInstanceOf(CandidateSelection.NoUpstreamForFormat.class);
+        assertThat(candidates(selector.select(chat("m")))).containsExactly("c -> m");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.tokenproxy.application.model.GatewaySettings;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamCatalog;
+import dev.tokenproxy.bootstrap.provider.ProviderRegistry;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import dev.tokenproxy.domain.failover.RoutingStrategy;
 import dev.tokenproxy.domain.routing.ModelMappings;
@@ -38,23 +39,26 @@ import java.util.Set;
  */
 public final class ConfigLoader {
 
-    /** Provider kinds this build has an adapter for; the others of the contract are refused clearly. */
-    public static final Set<String> SUPPORTED_PROVIDERS = Set.of("openai");
-    private static final Set<String> CONTRACT_PROVIDERS =
-            Set.of("openai", "openai_responses", "anthropic", "codex", "kiro");
     private static final String EMBEDDED = "/token-proxy-default.yaml";
     private static final int DAY_SECONDS = 86_400;
 
     private final Map<String, String> env;
     private final HostLimits host;
+    private final ProviderRegistry providers;
 
     public ConfigLoader(Map<String, String> env) {
         this(env, HostLimits.current());
     }
 
     public ConfigLoader(Map<String, String> env, HostLimits host) {
+        this(env, host, ProviderRegistry.ofThisBuild());
+    }
+
+    /** @param providers the providers an upstream may name: the same registry the wiring binds ports from */
+    public ConfigLoader(Map<String, String> env, HostLimits host, ProviderRegistry providers) {
         this.env = Map.copyOf(env);
         this.host = host;
+        this.providers = providers;
     }
 
     public GatewayConfig loadFile(Path file) {
@@ -239,7 +243,7 @@ public final class ConfigLoader {
                 url(node.field("kiro_refresh_url"), "https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken"));
     }
 
-    private static UpstreamCatalog upstreams(ConfigNode list) {
+    private UpstreamCatalog upstreams(ConfigNode list) {
         var upstreams = new ArrayList<Upstream>();
         var ids = new HashSet<String>();
         for (var item : list.list()) {
@@ -252,16 +256,7 @@ public final class ConfigLoader {
             if (id.contains("/")) {
                 throw ConfigException.at(item.field("id").path(), "must not contain '/' (it routes 'id/model')");
             }
-            String provider = item.field("provider").requiredString().toLowerCase(Locale.ROOT);
-            if (!CONTRACT_PROVIDERS.contains(provider)) {
-                throw ConfigException.at(item.field("provider").path(), "unknown provider "
-                        + item.field("provider").quoted(provider)
-                        + " (known: anthropic, codex, kiro, openai, openai_responses)");
-            }
-            if (!SUPPORTED_PROVIDERS.contains(provider)) {
-                throw ConfigException.at(item.field("provider").path(), "provider '" + provider
-                        + "' is not available in this version yet (available: " + SUPPORTED_PROVIDERS + ")");
-            }
+            String provider = provider(item.field("provider")).descriptor().name();
             URI baseUrl = url(item.field("base_url"), null);
             var keys = item.field("api_keys").stringList().stream().map(Secret::new).toList();
             ModelMappings mappings;
@@ -276,6 +271,18 @@ public final class ConfigLoader {
                     item.field("echo_requested_model").bool(false)));
         }
         return new UpstreamCatalog(upstreams);
+    }
+
+    private ProviderRegistry.Provider provider(ConfigNode node) {
+        String name = node.requiredString().toLowerCase(Locale.ROOT);
+        return switch (providers.lookup(name)) {
+            case ProviderRegistry.Lookup.Available available -> available.provider();
+            case ProviderRegistry.Lookup.NotYetAvailable later -> throw ConfigException.at(node.path(), "provider '"
+                    + later.name() + "' is not available in this version yet (available: "
+                    + String.join(", ", later.available()) + ")");
+            case ProviderRegistry.Lookup.Unknown unknown -> throw ConfigException.at(node.path(), "unknown provider "
+                    + node.quoted(unknown.name()) + " (known: " + String.join(", ", unknown.known()) + ")");
+        };
     }
 
     private static URI url(ConfigNode node, String fallback) {

@@ -2,6 +2,7 @@ package dev.tokenproxy.bootstrap.wiring;
 
 import com.google.inject.Module;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
+import dev.tokenproxy.bootstrap.provider.ProviderRegistry;
 import java.time.Clock;
 import java.util.List;
 
@@ -12,10 +13,15 @@ public final class TokenProxyModules {
     }
 
     public static List<Module> all(GatewayConfig config, Clock clock) {
+        return all(config, clock, ProviderRegistry.ofThisBuild());
+    }
+
+    /** @param providers the registry {@code config} was validated against, so that every upstream has its port */
+    public static List<Module> all(GatewayConfig config, Clock clock, ProviderRegistry providers) {
         return List.of(
                 new ConfigModule(config, clock),
                 new CooldownStoreModule(),
-                new UpstreamProvidersModule(),
+                new UpstreamProvidersModule(providers),
                 new ApplicationModule(),
                 new HttpModule());
     }

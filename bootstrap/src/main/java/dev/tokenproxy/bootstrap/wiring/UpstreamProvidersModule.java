@@ -9,19 +9,28 @@ import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
+import dev.tokenproxy.bootstrap.provider.ProviderRegistry;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
- * One {@link SendAttemptPort} per provider kind, keyed by the provider name used in configuration. A new provider
- * is one more {@code addBinding} here; the failover loop finds it through the map.
+ * One {@link SendAttemptPort} per provider of the {@link ProviderRegistry}, keyed by the provider name used in
+ * configuration; the failover loop finds it through the map. How each adapter is built is said below.
  */
 final class UpstreamProvidersModule extends AbstractModule {
 
+    private final ProviderRegistry registry;
+
+    UpstreamProvidersModule(ProviderRegistry registry) {
+        this.registry = registry;
+    }
+
     @Override
     protected void configure() {
-        var providers = MapBinder.newMapBinder(binder(), String.class, SendAttemptPort.class);
-        providers.addBinding("openai").to(OpenAiChatAdapter.class);
+        var ports = MapBinder.newMapBinder(binder(), String.class, SendAttemptPort.class);
+        for (var provider : registry.providers()) {
+            ports.addBinding(provider.descriptor().name()).to(provider.adapter());
+        }
     }
 
     /** One pooled client for every upstream: certificates checked against the JDK trust store. */

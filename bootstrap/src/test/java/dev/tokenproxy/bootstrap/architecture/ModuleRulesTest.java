@@ -40,6 +40,14 @@ class ModuleRulesTest {
                 .check(production);
     }
 
+    /** Reading HTTP dates is the upstream adapter's job; the domain is handed the wait as a Duration. */
+    @Test
+    void domainParsesNoDatesOrTimesFromText() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.domain..")
+                .should().dependOnClassesThat().resideInAPackage("java.time.format..")
+                .check(production);
+    }
+
     @Test
     void applicationDependsOnlyOnDomainAndTheJdk() {
         classes().that().resideInAPackage("dev.tokenproxy.application..")

@@ -2,8 +2,6 @@ package dev.tokenproxy.application.port.out;
 
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
-import dev.tokenproxy.domain.routing.InboundFormat;
-import java.util.Set;
 
 /**
  * Sends one attempt to an upstream of one provider kind and classifies what came back. The outcome is decided
@@ -12,11 +10,8 @@ import java.util.Set;
  */
 public interface SendAttemptPort {
 
-    /** The provider kind this adapter speaks, e.g. {@code openai}. */
-    String provider();
-
-    /** Inbound formats this adapter can serve. */
-    Set<InboundFormat> formats();
+    /** The provider kind this adapter speaks ({@code openai}, ...) and the inbound formats it serves. */
+    ProviderDescriptor descriptor();
 
     AttemptOutcome<UpstreamReply> send(AttemptRequest request);
 }

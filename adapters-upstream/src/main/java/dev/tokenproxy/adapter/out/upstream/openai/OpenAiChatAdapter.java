@@ -6,19 +6,20 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
+import dev.tokenproxy.adapter.out.upstream.http.RetryAfterHeader;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrameSource;
 import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
 import dev.tokenproxy.application.port.out.AttemptRequest;
+import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.classify.Fault;
-import dev.tokenproxy.domain.cooldown.RetryAfter;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.net.URI;
 import java.time.Clock;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code openai} provider: OpenAI Chat Completions ({@code POST {base}/chat/completions}, protocols §1) for
@@ -37,6 +37,9 @@ import java.util.Set;
 public final class OpenAiChatAdapter implements SendAttemptPort {
 
     public static final String PROVIDER = "openai";
+
+    /** Chat Completions clients as they are; no conversion from another inbound format yet. */
+    public static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.nativeOnly(PROVIDER, InboundFormat.CHAT);
 
     /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
     private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
@@ -56,13 +59,8 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public Set<InboundFormat> formats() {
-        return Set.of(InboundFormat.CHAT);
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
@@ -94,7 +92,7 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     private AttemptOutcome<UpstreamReply> rejected(UpstreamExchange exchange, AttemptSignal answered) {
         exchange.outputStarted();
         AttemptSignal signal = answered.withWaitHint(
-                exchange.header("retry-after").flatMap(value -> RetryAfter.parse(value, clock.instant())));
+                exchange.header("retry-after").flatMap(value -> RetryAfterHeader.parse(value, clock.instant())));
         try (exchange) {
             byte[] body = exchange.readBody();
             return TABLE.outcome(OpenAiErrorBody.describe(signal, body), buffered(exchange, body));
