@@ -24,6 +24,16 @@ public final class SseFrames {
         return frame.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {@code event: <type>\ndata: <data>\n\n}: an event that names its type, as the Responses API sends them. */
+    public static byte[] event(String type, String data) {
+        byte[] body = data(data);
+        byte[] head = ("event: " + type.replace('\r', ' ').replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[head.length + body.length];
+        System.arraycopy(head, 0, frame, 0, head.length);
+        System.arraycopy(body, 0, frame, head.length, body.length);
+        return frame;
+    }
+
     /** A comment frame ({@code :<text>\n\n}), the usual keep-alive. */
     public static byte[] comment(String text) {
         String oneLine = text.replace('\r', ' ').replace('\n', ' ');
