@@ -10,12 +10,4 @@ import java.io.IOException;
 public interface Script {
 
     void play(ResponseWriter out) throws IOException;
-
-    /** This script, then {@code next} on the same connection (e.g. a stray second response, a half-close). */
-    default Script then(Script next) {
-        return out -> {
-            play(out);
-            next.play(out);
-        };
-    }
 }
