@@ -4,35 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The JSON documents of one Chat Completions reply (protocols.md §1), bound to the request they answer so that
  * every frame carries the same id, creation time and model.
  */
 final class ChatFrames {
-
-    /** What the fake needs from a request body; anything that is not a JSON object reads as all defaults. */
-    record RequestFields(String model, boolean stream, boolean includeUsage) {
-
-        static RequestFields parse(String body) {
-            JsonNode json;
-            try {
-                json = JSON.readTree(body);
-            } catch (JsonProcessingException e) {
-                return new RequestFields(null, false, false);
-            }
-            if (json == null || !json.isObject()) {
-                return new RequestFields(null, false, false);
-            }
-            JsonNode model = json.get("model");
-            return new RequestFields(
-                    model != null && model.isTextual() ? model.asText() : null,
-                    json.path("stream").asBoolean(false),
-                    json.path("stream_options").path("include_usage").asBoolean(false));
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Fixed so that tests can assert on totals; real upstreams count the prompt's tokens. */
@@ -45,12 +22,11 @@ final class ChatFrames {
     private final boolean includeUsage;
 
     ChatFrames(String id, long created, RecordedRequest request) {
-        RequestFields fields = RequestFields.parse(request.body());
         this.id = id;
         this.created = created;
         this.model = request.model();
         this.stream = request.stream();
-        this.includeUsage = fields.includeUsage();
+        this.includeUsage = request.json().path("stream_options").path("include_usage").asBoolean(false);
     }
 
     boolean stream() {
@@ -61,14 +37,6 @@ final class ChatFrames {
         return includeUsage;
     }
 
-    /**
-     * The content as the fake streams it: one piece per word, each keeping the whitespace that follows it, so the
-     * pieces concatenate back to the content. An empty content has no pieces. Also the fake's completion token count.
-     */
-    static List<String> pieces(String content) {
-        return Arrays.stream(content.split("(?<=\\s)(?=\\S)")).filter(piece -> !piece.isEmpty()).toList();
-    }
-
     String completion(String content) {
         ObjectNode message = JSON.createObjectNode().put("role", "assistant").put("content", content);
         ObjectNode choice = JSON.createObjectNode().put("index", 0);
@@ -76,7 +44,7 @@ final class ChatFrames {
         choice.put("finish_reason", "stop");
         ObjectNode completion = header("chat.completion");
         completion.putArray("choices").add(choice);
-        completion.set("usage", usage(pieces(content).size()));
+        completion.set("usage", usage(Words.pieces(content).size()));
         return write(completion);
     }
 

@@ -10,18 +10,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-/** One accepted connection of {@link FakeOpenAiUpstream}: reads requests and plays their replies until it closes. */
+/** One accepted connection of {@link ScriptedHttpServer}: reads requests and plays their scripts until it closes. */
 final class Connection implements Runnable {
 
-    /** Where requests go and what becomes of them; implemented by the fake. */
+    /** Where requests go and what becomes of them; implemented by the server. */
     interface Host {
-        /** Records the request and picks the reply to play. */
-        Reply accept(RecordedRequest request);
+        /** Records the request and picks the script to play. */
+        Script accept(RecordedRequest request);
 
-        /** Builds the frames for a reply to this request, with a fresh completion id. */
-        ChatFrames framesFor(RecordedRequest request);
-
-        /** The client went away while a reply was still in progress. */
+        /** The client went away while a script was still playing. */
         void abandoned();
 
         boolean closing();
@@ -51,21 +48,21 @@ final class Connection implements Runnable {
                 }
             }
         } catch (IOException e) {
-            // The client left between requests, failed the TLS handshake, or the fake closed: nobody to answer.
+            // The client left between requests, failed the TLS handshake, or the server closed: nobody to answer.
         }
     }
 
-    /** Plays the reply; whether the connection can carry another request. */
+    /** Plays the script; whether the connection can carry another request. */
     private boolean answer(RecordedRequest request, ResponseWriter out) {
-        Reply reply = host.accept(request);
+        Script script = host.accept(request);
         if ("close".equalsIgnoreCase(request.header("connection"))) {
             out.closeAfterReply();
         }
         try {
-            reply.play(out, host.framesFor(request));
+            script.play(out);
             return out.keepAlive();
         } catch (IOException e) {
-            // A failure while the fake closes is the fake's own doing; any other means the client left mid-reply.
+            // A failure while the server closes is its own doing; any other means the client left mid-reply.
             if (!host.closing()) {
                 host.abandoned();
             }
@@ -75,12 +72,12 @@ final class Connection implements Runnable {
 
     /**
      * Layers TLS over the accepted socket rather than accepting on an SSLServerSocket, so that resets and
-     * {@link FakeOpenAiUpstream#close()} act on the TCP socket directly, without a TLS close to negotiate.
+     * {@link ScriptedHttpServer#close()} act on the TCP socket directly, without a TLS close to negotiate.
      */
     private SSLSocket overTls(Socket tcp) throws IOException {
         var socket = (SSLSocket) tls.getSocketFactory().createSocket(tcp, null, true);
         SSLParameters parameters = socket.getSSLParameters();
-        // The fake speaks HTTP/1.1 only; naming it in ALPN stops clients from expecting HTTP/2.
+        // The server speaks HTTP/1.1 only; naming it in ALPN stops clients from expecting HTTP/2.
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         socket.setSSLParameters(parameters);
         return socket;

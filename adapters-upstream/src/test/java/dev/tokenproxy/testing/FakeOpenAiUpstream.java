@@ -1,32 +1,14 @@
 package dev.tokenproxy.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import javax.net.ssl.SSLContext;
 
 /**
- * A scriptable OpenAI Chat Completions upstream on a real loopback socket, for adapter and end-to-end tests.
- * It speaks HTTP/1.1 over raw sockets (one virtual thread per connection, keep-alive supported) because it must
- * misbehave in ways an HTTP server library will not: reset before the headers, never answer, stall mid-stream.
+ * A scriptable OpenAI Chat Completions upstream (protocols.md §1) for adapter and end-to-end tests: the Chat layer
+ * over a {@link ScriptedHttpServer}, which does the HTTP and the misbehaving.
  *
  * <p>{@code POST {baseUrl}/chat/completions} is answered by the next {@linkplain #script scripted} {@link Reply}
  * that matches the request's model and Bearer key, or else by the {@linkplain #defaultReply default reply}. Any other
@@ -35,38 +17,16 @@ import javax.net.ssl.SSLContext;
 public final class FakeOpenAiUpstream implements AutoCloseable {
 
     /** Matches any model or key in {@link #script}. */
-    public static final String ANY = "*";
+    public static final String ANY = ReplyQueues.ANY;
 
     private static final String CHAT_COMPLETIONS = "/v1/chat/completions";
 
-    private final ServerSocket server;
-    private final SSLContext tls;
-    private final String scheme;
-    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+    private final ReplyQueues<Reply> replies = new ReplyQueues<>(Reply.ok("Hello from the fake upstream"));
     private final AtomicInteger completionIds = new AtomicInteger();
-    private final AtomicInteger acceptedConnections = new AtomicInteger();
-    private volatile boolean closing;
+    private final ScriptedHttpServer server;
 
-    /** Guards the scripts, the request log and the abandoned count; notified when either of the last two grows. */
-    private final Object monitor = new Object();
-    private final Map<Selector, Deque<Reply>> scripts = new HashMap<>();
-    private final List<RecordedRequest> requests = new ArrayList<>();
-    private int abandoned;
-    private Reply defaultReply = Reply.ok("Hello from the fake upstream");
-
-    /** Which requests a script answers; {@link #ANY} in a field matches every value, including none. */
-    private record Selector(String model, String key) { }
-
-    private FakeOpenAiUpstream(SSLContext tls) {
-        this.tls = tls;
-        this.scheme = tls == null ? "http" : "https";
-        try {
-            // 127.0.0.1 rather than "localhost": a name may resolve to ::1 first, where nothing listens.
-            this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on loopback", e);
-        }
-        Thread.ofVirtual().name("fake-openai-" + port() + "-accept").start(this::acceptConnections);
+    private FakeOpenAiUpstream(TestTls.ServerCert cert) {
+        this.server = cert == null ? ScriptedHttpServer.start(this::route) : ScriptedHttpServer.startTls(cert, this::route);
     }
 
     /** Plain HTTP on 127.0.0.1 and an ephemeral port. */
@@ -76,16 +36,16 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
 
     /** HTTPS on 127.0.0.1 and an ephemeral port, presenting {@code cert}. */
     public static FakeOpenAiUpstream startTls(TestTls.ServerCert cert) {
-        return new FakeOpenAiUpstream(Objects.requireNonNull(cert, "cert").serverContext());
+        return new FakeOpenAiUpstream(Objects.requireNonNull(cert, "cert"));
     }
 
     /** {@code http://127.0.0.1:PORT/v1} ({@code https} with TLS); chat requests go to {@code {baseUrl}/chat/completions}. */
     public String baseUrl() {
-        return scheme + "://127.0.0.1:" + port() + "/v1";
+        return server.url("/v1");
     }
 
     public int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     /**
@@ -94,26 +54,19 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
      * specific wins: exact model and key, then exact model, then exact key, then {@code ANY}/{@code ANY}.
      */
     public FakeOpenAiUpstream script(String model, String key, Reply... replies) {
-        var selector = new Selector(Objects.requireNonNull(model, "model"), Objects.requireNonNull(key, "key"));
-        synchronized (monitor) {
-            scripts.computeIfAbsent(selector, s -> new ArrayDeque<>()).addAll(Arrays.asList(replies));
-        }
+        this.replies.add(model, key, replies);
         return this;
     }
 
     /** The reply for a chat request that no script matches; initially {@code Reply.ok("Hello from the fake upstream")}. */
     public FakeOpenAiUpstream defaultReply(Reply reply) {
-        synchronized (monitor) {
-            defaultReply = Objects.requireNonNull(reply, "reply");
-        }
+        replies.setDefault(reply);
         return this;
     }
 
     /** Every request received since the start or the last {@link #clearRequests()}, in arrival order. */
     public List<RecordedRequest> requests() {
-        synchronized (monitor) {
-            return List.copyOf(requests);
-        }
+        return server.requests();
     }
 
     public List<RecordedRequest> requestsWithKey(String key) {
@@ -122,18 +75,16 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
 
     /** TCP connections accepted since start: how often the client had to open a new one. */
     public int acceptedConnections() {
-        return acceptedConnections.get();
+        return server.acceptedConnections();
     }
 
     public void clearRequests() {
-        synchronized (monitor) {
-            requests.clear();
-        }
+        server.clearRequests();
     }
 
     /** Waits until {@link #requests()} holds at least {@code n} requests; false if {@code timeout} passed first. */
     public boolean awaitRequestCount(int n, Duration timeout) throws InterruptedException {
-        return await(() -> requests.size() >= n, timeout);
+        return server.awaitRequestCount(n, timeout);
     }
 
     /**
@@ -142,14 +93,12 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
      * client cancelled. Closing the fake does not count.
      */
     public int abandonedConnections() {
-        synchronized (monitor) {
-            return abandoned;
-        }
+        return server.abandonedConnections();
     }
 
     /** Waits until {@link #abandonedConnections()} reaches {@code n}; false if {@code timeout} passed first. */
     public boolean awaitAbandonedConnections(int n, Duration timeout) throws InterruptedException {
-        return await(() -> abandoned >= n, timeout);
+        return server.awaitAbandonedConnections(n, timeout);
     }
 
     /** Waits until at least one client has abandoned a reply since the start; false if {@code timeout} passed first. */
@@ -160,115 +109,17 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     /** Stops listening and closes every connection, which releases replies that stall or never answer. */
     @Override
     public void close() {
-        closing = true;
-        closeQuietly(server);
-        openSockets.forEach(FakeOpenAiUpstream::closeQuietly);
+        server.close();
     }
 
-    private void acceptConnections() {
-        ThreadFactory connections = Thread.ofVirtual().name("fake-openai-" + port() + "-connection-", 1).factory();
-        var host = new Host();
-        while (!closing) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                return; // close() closed the server socket
-            }
-            openSockets.add(socket);
-            acceptedConnections.incrementAndGet();
-            // close() may have run between accept() and add(); it would not have seen this socket.
-            if (closing) {
-                closeQuietly(socket);
-                return;
-            }
-            connections.newThread(() -> {
-                try {
-                    new Connection(socket, tls, host).run();
-                } finally {
-                    openSockets.remove(socket);
-                }
-            }).start();
-        }
-    }
-
-    /** Guarded wait on {@link #monitor}: no polling, woken by every request and abandonment. */
-    private boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (monitor) {
-            while (!condition.getAsBoolean()) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(monitor, remaining);
-            }
-            return true;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // Already closed or broken: either way it is gone, which is all close() wants.
-        }
-    }
-
-    /** What connections see of the fake. */
-    private final class Host implements Connection.Host {
-
-        @Override
-        public Reply accept(RecordedRequest request) {
-            synchronized (monitor) {
-                requests.add(request);
-                monitor.notifyAll();
-                if (!"POST".equals(request.method()) || !CHAT_COMPLETIONS.equals(pathOf(request))) {
-                    return Reply.error(404, "invalid_request_error", "unknown_url",
-                            "Unknown request URL: " + request.method() + " " + request.path());
-                }
-                return nextScripted(request);
-            }
-        }
-
-        @Override
-        public ChatFrames framesFor(RecordedRequest request) {
-            return new ChatFrames("chatcmpl-fake-" + completionIds.incrementAndGet(),
-                    Instant.now().getEpochSecond(), request);
-        }
-
-        @Override
-        public void abandoned() {
-            synchronized (monitor) {
-                abandoned++;
-                monitor.notifyAll();
-            }
-        }
-
-        @Override
-        public boolean closing() {
-            return closing;
-        }
-
-        /** Callers hold {@link #monitor}. */
-        private Reply nextScripted(RecordedRequest request) {
-            List<Selector> mostSpecificFirst = List.of(
-                    new Selector(request.model(), request.bearerKey()),
-                    new Selector(request.model(), ANY),
-                    new Selector(ANY, request.bearerKey()),
-                    new Selector(ANY, ANY));
-            for (Selector selector : mostSpecificFirst) {
-                Deque<Reply> queue = scripts.get(selector);
-                if (queue != null && !queue.isEmpty()) {
-                    return queue.poll();
-                }
-            }
-            return defaultReply;
-        }
-
-        private static String pathOf(RecordedRequest request) {
-            int query = request.path().indexOf('?');
-            return query < 0 ? request.path() : request.path().substring(0, query);
-        }
+    /** The server's router: a chat request takes its scripted reply, bound to frames with a fresh completion id. */
+    private Script route(RecordedRequest request) {
+        Reply reply = "POST".equals(request.method()) && CHAT_COMPLETIONS.equals(request.pathWithoutQuery())
+                ? replies.next(request)
+                : Reply.error(404, "invalid_request_error", "unknown_url",
+                        "Unknown request URL: " + request.method() + " " + request.path());
+        var frames = new ChatFrames("chatcmpl-fake-" + completionIds.incrementAndGet(),
+                Instant.now().getEpochSecond(), request);
+        return out -> reply.play(out, frames);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -107,7 +106,7 @@ class FakeOpenAiUpstreamTest {
 
         try (var socket = new Socket("127.0.0.1", fake.port())) {
             socket.getOutputStream().write(rawRequest(chat("gpt-test", true), "Connection: close").getBytes(StandardCharsets.UTF_8));
-            var raw = new RawResponse(socket.getInputStream());
+            var raw = new RawHttpResponse(socket.getInputStream());
 
             assertThat(raw.head()).contains("Transfer-Encoding: chunked", "Connection: close");
             List<String> chunks = raw.chunks();
@@ -125,13 +124,13 @@ class FakeOpenAiUpstreamTest {
             OutputStream out = socket.getOutputStream();
             var in = socket.getInputStream();
             out.write(rawRequest(body, null).getBytes(StandardCharsets.UTF_8));
-            assertThat(new RawResponse(in).fixedBody()).contains("\"content\":\"Hi\"");
+            assertThat(new RawHttpResponse(in).fixedBody()).contains("\"content\":\"Hi\"");
 
             String chunked = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + Integer.toHexString(10) + "\r\n" + body.substring(0, 10) + "\r\n"
                     + Integer.toHexString(body.length() - 10) + ";ext=1\r\n" + body.substring(10) + "\r\n0\r\n\r\n";
             out.write(chunked.getBytes(StandardCharsets.UTF_8));
-            assertThat(new RawResponse(in).fixedBody()).contains("\"content\":\"Hi\"");
+            assertThat(new RawHttpResponse(in).fixedBody()).contains("\"content\":\"Hi\"");
         }
         assertThat(fake.requests()).extracting(RecordedRequest::body).containsExactly(body, body);
         assertThat(fake.requests()).extracting(RecordedRequest::model).containsExactly("gpt-chunked", "gpt-chunked");
@@ -426,51 +425,5 @@ class FakeOpenAiUpstreamTest {
         return "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-raw\r\n"
                 + (extraHeader == null ? "" : extraHeader + "\r\n")
                 + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
-    }
-
-    /** A response read byte by byte off a raw socket, to see the framing HttpClient hides. */
-    private static final class RawResponse {
-        private final InputStream in;
-        private final String head;
-
-        RawResponse(InputStream in) throws IOException {
-            this.in = in;
-            var bytes = new ByteArrayOutputStream();
-            while (!bytes.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                assertThat(b).as("end of stream inside the response head").isNotEqualTo(-1);
-                bytes.write(b);
-            }
-            this.head = bytes.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        String head() {
-            return head;
-        }
-
-        String fixedBody() throws IOException {
-            int length = head.lines().filter(line -> line.startsWith("Content-Length: "))
-                    .map(line -> Integer.parseInt(line.substring(16).trim())).findFirst().orElseThrow();
-            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        }
-
-        /** The chunked body's chunks, each as sent, without the last (empty) chunk. */
-        List<String> chunks() throws IOException {
-            List<String> chunks = new ArrayList<>();
-            for (int size = Integer.parseInt(line(), 16); size > 0; size = Integer.parseInt(line(), 16)) {
-                chunks.add(new String(in.readNBytes(size), StandardCharsets.UTF_8));
-                assertThat(line()).isEmpty();
-            }
-            return chunks;
-        }
-
-        private String line() throws IOException {
-            var bytes = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                assertThat(b).isNotEqualTo(-1);
-                bytes.write(b);
-            }
-            return bytes.toString(StandardCharsets.ISO_8859_1).stripTrailing();
-        }
     }
 }

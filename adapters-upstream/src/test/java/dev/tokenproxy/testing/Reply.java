@@ -106,7 +106,7 @@ public final class Reply {
             out.startEventStream();
             out.sendEvent(chat.roleChunk());
             out.pause(delay);
-            for (String piece : ChatFrames.pieces(content)) {
+            for (String piece : Words.pieces(content)) {
                 out.sendEvent(chat.contentChunk(piece));
             }
             finishCompletion(out, chat, content);
@@ -287,7 +287,7 @@ public final class Reply {
     private static void streamCompletion(ResponseWriter out, ChatFrames chat, String content) throws IOException {
         out.startEventStream();
         out.sendEvent(chat.roleChunk());
-        for (String piece : ChatFrames.pieces(content)) {
+        for (String piece : Words.pieces(content)) {
             out.sendEvent(chat.contentChunk(piece));
         }
         finishCompletion(out, chat, content);
@@ -296,7 +296,7 @@ public final class Reply {
     private static void finishCompletion(ResponseWriter out, ChatFrames chat, String content) throws IOException {
         out.sendEvent(chat.finishChunk());
         if (chat.includeUsage()) {
-            out.sendEvent(chat.usageChunk(ChatFrames.pieces(content).size()));
+            out.sendEvent(chat.usageChunk(Words.pieces(content).size()));
         }
     }
 
@@ -315,7 +315,7 @@ public final class Reply {
             }
             out.startEventStream();
             out.sendEvent(chat.roleChunk());
-            List<String> pieces = ChatFrames.pieces(content);
+            List<String> pieces = Words.pieces(content);
             for (String piece : pieces.subList(0, Math.min(chunks, pieces.size()))) {
                 out.sendEvent(chat.contentChunk(piece));
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
 import dev.tokenproxy.testing.Reply;
+import dev.tokenproxy.testing.ScriptedHttpServer;
 import dev.tokenproxy.testing.TestTls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -98,20 +99,27 @@ class UpstreamHttpClientTest {
 
     @Test
     void keepsConnectionsAliveAndNeverReusesAnAbortedOne() throws Exception {
-        try (var server = new CountingHttpServer()) {
+        // POST /stall announces ten bytes, sends four, then nothing until the client leaves; anything else is "ok".
+        try (var server = ScriptedHttpServer.start(request -> request.path().equals("/stall")
+                ? out -> {
+                    out.sendPrefix(200, "text/plain", "half of it".getBytes(StandardCharsets.US_ASCII), 4);
+                    out.holdUntilClientLeaves();
+                }
+                : out -> out.send(200, "text/plain", "ok"))) {
             assertThat(okBody(server)).isEqualTo("ok");
             assertThat(okBody(server)).isEqualTo("ok");
-            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.acceptedConnections()).isEqualTo(1);
 
             var stalled = http.post(URI.create(server.url("/stall")), HEADERS, BODY, GENEROUS);
             stalled.abort();
 
             assertThat(okBody(server)).isEqualTo("ok");
-            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.acceptedConnections()).isEqualTo(2);
+            assertThat(server.awaitAbandonedConnections(1, BOUND)).as("the aborted exchange's connection").isTrue();
         }
     }
 
-    private String okBody(CountingHttpServer server) throws TransportFailure {
+    private String okBody(ScriptedHttpServer server) throws TransportFailure {
         try (var exchange = http.post(URI.create(server.url("/ok")), HEADERS, BODY, GENEROUS)) {
             return new String(exchange.readBody(), StandardCharsets.US_ASCII);
         }

@@ -16,6 +16,7 @@ import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import dev.tokenproxy.domain.routing.ModelMappings;
+import dev.tokenproxy.testing.ScriptedHttpServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Stream shapes beyond the shared fake's repertoire, served raw. */
+/** Stream shapes beyond the Chat fake's repertoire, served raw by the shared scripted server. */
 class ChatEventStreamTest {
 
     private static final String ROLE = "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
@@ -57,7 +58,7 @@ class ChatEventStreamTest {
                 + ": still here\r\n\r\n"
                 + "data: " + STOP + "\r\n\r\n"
                 + "data: [DONE]\r\n\r\n";
-        try (var server = RawHttpServer.eventStream(body)) {
+        try (var server = eventStreamEndingWithTheConnection(body)) {
             List<String> frames = frames(send(server));
 
             assertThat(frames).containsExactly(frame(ROLE), frame(HELLO), ": still here\n\n", frame(STOP), DONE);
@@ -66,7 +67,7 @@ class ChatEventStreamTest {
 
     @Test
     void readsAStreamThatEndsWithTheConnection() throws Exception {
-        try (var server = RawHttpServer.eventStream("data: " + ROLE + "\n\ndata: " + HELLO + "\n\ndata: " + STOP
+        try (var server = eventStreamEndingWithTheConnection("data: " + ROLE + "\n\ndata: " + HELLO + "\n\ndata: " + STOP
                 + "\n\n")) {
             assertThat(frames(send(server))).containsExactly(frame(ROLE), frame(HELLO), frame(STOP), DONE);
         }
@@ -81,7 +82,7 @@ class ChatEventStreamTest {
         }
         body.append("data: ").append(HELLO).append("\n\n").append("data: ").append(STOP).append("\n\n")
                 .append(DONE);
-        try (var server = RawHttpServer.eventStream(body.toString())) {
+        try (var server = eventStreamEndingWithTheConnection(body.toString())) {
             List<String> frames = frames(send(server));
 
             assertThat(frames).hasSize(silent + 3);
@@ -92,7 +93,7 @@ class ChatEventStreamTest {
     @Test
     void aStreamFinishedForAnotherReasonThanStopIsDeliveredEvenWithoutContent() throws Exception {
         String length = "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}";
-        try (var server = RawHttpServer.eventStream("data: " + ROLE + "\n\ndata: " + length + "\n\n" + DONE)) {
+        try (var server = eventStreamEndingWithTheConnection("data: " + ROLE + "\n\ndata: " + length + "\n\n" + DONE)) {
             assertThat(frames(send(server))).containsExactly(frame(ROLE), frame(length), DONE);
         }
     }
@@ -102,14 +103,14 @@ class ChatEventStreamTest {
         String toolCall = "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
                 + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}";
         String finish = "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}";
-        try (var server = RawHttpServer.eventStream("data: " + toolCall + "\n\ndata: " + finish + "\n\n" + DONE)) {
+        try (var server = eventStreamEndingWithTheConnection("data: " + toolCall + "\n\ndata: " + finish + "\n\n" + DONE)) {
             assertThat(frames(send(server))).containsExactly(frame(toolCall), frame(finish), DONE);
         }
     }
 
     @Test
     void aDoneWithoutAnyChunkIsAnEmptyCompletion() throws Exception {
-        try (var server = RawHttpServer.eventStream(DONE)) {
+        try (var server = eventStreamEndingWithTheConnection(DONE)) {
             var outcome = send(server);
 
             assertThat(outcome).isInstanceOf(AttemptOutcome.Retryable.class);
@@ -122,8 +123,10 @@ class ChatEventStreamTest {
     void aCompletionFramedByTheConnectionCloseIsReadWhole() throws Exception {
         String completion = "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},"
                 + "\"finish_reason\":\"stop\"}]}";
-        try (var server = new RawHttpServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                + "Connection: close\r\n\r\n" + completion)) {
+        try (var server = ScriptedHttpServer.start(request -> out -> {
+            out.startCloseDelimited(200, "application/json");
+            out.sendRaw(completion.getBytes(StandardCharsets.UTF_8));
+        })) {
             var outcome = assertTimeoutPreemptively(Duration.ofSeconds(10),
                     () -> new OpenAiChatAdapter(http, Clock.systemUTC()).send(request(server, false)));
 
@@ -132,9 +135,17 @@ class ChatEventStreamTest {
         }
     }
 
-    private AttemptOutcome<UpstreamReply> send(RawHttpServer server) {
+    private AttemptOutcome<UpstreamReply> send(ScriptedHttpServer server) {
         return assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> new OpenAiChatAdapter(http, Clock.systemUTC()).send(request(server, true)));
+    }
+
+    /** Answers every request with {@code body} as an SSE stream whose end is the connection closing (no framing). */
+    private static ScriptedHttpServer eventStreamEndingWithTheConnection(String body) {
+        return ScriptedHttpServer.start(request -> out -> {
+            out.startCloseDelimited(200, "text/event-stream");
+            out.sendRaw(body.getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     private static List<String> frames(AttemptOutcome<UpstreamReply> outcome) {
@@ -154,8 +165,8 @@ class ChatEventStreamTest {
         return "data: " + data + "\n\n";
     }
 
-    private static AttemptRequest request(RawHttpServer server, boolean stream) {
-        var upstream = new Upstream("raw", "openai", URI.create(server.baseUrl()), List.of(new Secret("k")), 0, true,
+    private static AttemptRequest request(ScriptedHttpServer server, boolean stream) {
+        var upstream = new Upstream("raw", "openai", URI.create(server.url("/v1")), List.of(new Secret("k")), 0, true,
                 Set.of(), ModelMappings.NONE, false);
         byte[] body = ("{\"model\":\"m\",\"stream\":" + stream + "}").getBytes(StandardCharsets.UTF_8);
         return new AttemptRequest(upstream, new Credential(new CredentialKey("raw", "key-1"), new Secret("k")),
