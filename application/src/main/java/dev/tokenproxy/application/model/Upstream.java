@@ -13,9 +13,12 @@ import java.util.Set;
  *
  * @param models             allow-list of requested model names; empty admits every model
  * @param echoRequestedModel return the client's model name instead of the one that served the request
+ * @param allowsConversion   may serve clients of another API than its provider's own, by converting (e.g. a
+ *                           Responses client from a Chat Completions upstream)
  */
 public record Upstream(String id, String provider, URI baseUrl, List<Secret> apiKeys, int priority, boolean enabled,
-                       Set<String> models, ModelMappings modelMappings, boolean echoRequestedModel) {
+                       Set<String> models, ModelMappings modelMappings, boolean echoRequestedModel,
+                       boolean allowsConversion) {
 
     public Upstream {
         Objects.requireNonNull(id, "id");

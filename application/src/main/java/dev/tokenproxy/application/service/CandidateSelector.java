@@ -29,7 +29,7 @@ final class CandidateSelector {
         var serving = new ArrayList<Upstream>();
         for (var u : catalog.enabled()) {
             var client = clientsByProvider.get(u.provider());
-            if (client != null && serves(client.descriptor(), command.format()) && command.mayUse(u.id())) {
+            if (client != null && serves(u, client.descriptor(), command.format()) && command.mayUse(u.id())) {
                 serving.add(u);
             }
         }
@@ -62,13 +62,12 @@ final class CandidateSelector {
                 : new CandidateSelection.Candidates(candidates);
     }
 
-    /** Whether an upstream of {@code provider} may serve a request in {@code format}. */
-    private static boolean serves(ProviderDescriptor provider, InboundFormat format) {
+    /** Whether {@code upstream}, of {@code provider}, may serve a request in {@code format}. */
+    private static boolean serves(Upstream upstream, ProviderDescriptor provider, InboundFormat format) {
         return switch (provider.support(format)) {
             case NATIVE -> true;
-            // A conversion changes what the client gets back, so it needs the upstream's consent; no upstream can
-            // give it yet (the setting comes with the first conversion).
-            case BY_CONVERSION -> false;
+            // A conversion changes what the client gets back, so it needs the upstream's consent (allow_conversion).
+            case BY_CONVERSION -> upstream.allowsConversion();
             case NONE -> false;
         };
     }

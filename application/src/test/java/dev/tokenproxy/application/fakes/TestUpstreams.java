@@ -19,6 +19,7 @@ public final class TestUpstreams {
     private boolean enabled = true;
     private Set<String> models = Set.of();
     private Map<String, String> mappings = Map.of();
+    private boolean allowsConversion = true;
 
     private TestUpstreams(String id) {
         this.id = id;
@@ -63,12 +64,18 @@ public final class TestUpstreams {
         return this;
     }
 
+    /** {@code allow_conversion: false}: only clients of the provider's own API. */
+    public TestUpstreams noConversion() {
+        this.allowsConversion = false;
+        return this;
+    }
+
     public Upstream build() {
         var secrets = new ArrayList<Secret>();
         for (int i = 1; i <= keyCount; i++) {
             secrets.add(new Secret("sk-" + id + "-" + i));
         }
         return new Upstream(id, provider, URI.create("http://" + id + ".invalid"), List.copyOf(secrets), priority,
-                enabled, models, new ModelMappings(mappings), false);
+                enabled, models, new ModelMappings(mappings), false, allowsConversion);
     }
 }

@@ -78,17 +78,17 @@ class CandidateSelectorTest {
                 .isInstanceOf(CandidateSelection.NoUpstreamForFormat.class);
     }
 
-    /** Until an upstream can allow a conversion, only what a provider speaks natively is served. */
     @Test
-    void findsNoUpstreamForAFormatItsProviderCouldServeOnlyByConversion() {
+    void servesAFormatByConversionOnlyWhereTheUpstreamAllowsConversion() {
         var converting = new ScriptedUpstream(new ProviderDescriptor("converting",
                 Set.of(InboundFormat.CHAT), Set.of(InboundFormat.RESPONSES)));
-        var selector = new CandidateSelector(new UpstreamCatalog(List.of(upstream("c").provider("converting").build())),
+        var selector = new CandidateSelector(new UpstreamCatalog(List.of(
+                upstream("strict").provider("converting").noConversion().build(),
+                upstream("lenient").provider("converting").build())),
                 Map.of("converting", converting));
 
-        assertThat(selector.select(request(InboundFormat.RESPONSES, "m")))
-                .isInstanceOf(CandidateSelection.NoUpstreamForFormat.class);
-        assertThat(candidates(selector.select(chat("m")))).containsExactly("c -> m");
+        assertThat(candidates(selector.select(request(InboundFormat.RESPONSES, "m")))).containsExactly("lenient -> m");
+        assertThat(candidates(selector.select(chat("m")))).containsExactly("strict -> m", "lenient -> m");
     }
 
     @Test

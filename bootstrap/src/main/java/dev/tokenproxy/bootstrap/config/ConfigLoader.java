@@ -248,7 +248,7 @@ public final class ConfigLoader {
         var ids = new HashSet<String>();
         for (var item : list.list()) {
             item.requireObject(Set.of("id", "provider", "base_url", "api_keys", "priority", "enabled", "models",
-                    "model_mappings", "echo_requested_model", "accounts", "account"));
+                    "model_mappings", "echo_requested_model", "allow_conversion", "accounts", "account"));
             String id = item.field("id").requiredString();
             if (!ids.add(id)) {
                 throw ConfigException.at(item.field("id").path(), "duplicate upstream id '" + id + "'");
@@ -268,7 +268,7 @@ public final class ConfigLoader {
             upstreams.add(new Upstream(id, provider, baseUrl, keys,
                     (int) item.field("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE),
                     item.field("enabled").bool(true), item.field("models").stringSet(), mappings,
-                    item.field("echo_requested_model").bool(false)));
+                    item.field("echo_requested_model").bool(false), item.field("allow_conversion").bool(true)));
         }
         return new UpstreamCatalog(upstreams);
     }

@@ -167,7 +167,7 @@ class ChatEventStreamTest {
 
     private static AttemptRequest request(ScriptedHttpServer server, boolean stream) {
         var upstream = new Upstream("raw", "openai", URI.create(server.url("/v1")), List.of(new Secret("k")), 0, true,
-                Set.of(), ModelMappings.NONE, false);
+                Set.of(), ModelMappings.NONE, false, true);
         byte[] body = ("{\"model\":\"m\",\"stream\":" + stream + "}").getBytes(StandardCharsets.UTF_8);
         return new AttemptRequest(upstream, new Credential(new CredentialKey("raw", "key-1"), new Secret("k")),
                 InboundFormat.CHAT, "m", "m", body, stream,

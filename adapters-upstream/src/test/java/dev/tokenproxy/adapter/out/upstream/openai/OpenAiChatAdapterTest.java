@@ -505,7 +505,7 @@ class OpenAiChatAdapterTest {
     private AttemptRequest request(String baseUrl, String body, String requested, String upstreamModel,
                                    boolean stream, AttemptTimeouts timeouts, boolean echo) {
         var upstream = new Upstream("fake", "openai", URI.create(baseUrl), List.of(new Secret(KEY)), 0, true,
-                Set.of(), ModelMappings.NONE, echo);
+                Set.of(), ModelMappings.NONE, echo, true);
         return new AttemptRequest(upstream, new Credential(new CredentialKey("fake", "key-1"), new Secret(KEY)),
                 InboundFormat.CHAT, requested, upstreamModel, body.getBytes(StandardCharsets.UTF_8), stream, timeouts,
                 clock.instant().plusSeconds(30));
