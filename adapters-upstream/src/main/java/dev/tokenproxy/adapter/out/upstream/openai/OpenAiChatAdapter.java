@@ -5,12 +5,17 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.responses.ChatCompletionToResponse;
+import dev.tokenproxy.adapter.out.upstream.format.responses.ChatToResponsesStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.responses.ResponsesToChatRequest;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.RetryAfterHeader;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrameSource;
+import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
+import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
 import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
@@ -28,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code openai} provider: OpenAI Chat Completions ({@code POST {base}/chat/completions}, protocols §1) for
@@ -39,7 +45,9 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     public static final String PROVIDER = "openai";
 
     /** Chat Completions clients as they are; no conversion from another inbound format yet. */
-    public static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.nativeOnly(PROVIDER, InboundFormat.CHAT);
+    /** Chat natively; Responses clients by converting requests to Chat and answers back (allow_conversion). */
+    public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(PROVIDER, Set.of(InboundFormat.CHAT),
+            Set.of(InboundFormat.RESPONSES));
 
     /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
     private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
@@ -65,10 +73,16 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
 
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
+        boolean responses = request.format() == InboundFormat.RESPONSES;
+        Optional<byte[]> chatBody = responses
+                ? ResponsesToChatRequest.convert(request.body(), request.upstreamModel())
+                : Optional.of(ChatRequestBody.forUpstream(request.body(), request.upstreamModel()));
+        if (chatBody.isEmpty()) {
+            return notConvertible();
+        }
         UpstreamExchange exchange;
         try {
-            exchange = http.post(endpoint(request.upstream().baseUrl()), headers(request),
-                    ChatRequestBody.forUpstream(request.body(), request.upstreamModel()),
+            exchange = http.post(endpoint(request.upstream().baseUrl()), headers(request), chatBody.get(),
                     ExchangeLimits.of(request.timeouts(), request.deadline(), clock.instant()));
         } catch (TransportFailure failure) {
             return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
@@ -80,8 +94,13 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
                 return rejected(exchange, answered);
             }
             String echoModel = request.upstream().echoRequestedModel() ? request.requestedModel() : null;
-            return request.stream() ? stream(exchange, answered, echoModel)
-                    : completion(exchange, answered, echoModel);
+            if (request.stream()) {
+                return stream(exchange, answered, responses
+                        ? new ChatToResponsesStreamDialect(PROVIDER, echoModel, clock, newResponseId())
+                        : new ChatStreamDialect(PROVIDER, echoModel));
+            }
+            var outcome = completion(exchange, answered, echoModel);
+            return responses ? asResponse(outcome) : outcome;
         } catch (RuntimeException bug) {
             // Not an upstream failure: free the connection now rather than at the deadline, and let it surface.
             exchange.abort();
@@ -131,13 +150,41 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     }
 
     private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,
-                                                 String echoModel) {
-        var gate = new PreOutputGate<>(new SseFrameSource(exchange), new ChatStreamDialect(PROVIDER, echoModel));
+                                                 StreamDialect<SseItem> dialect) {
+        var gate = new PreOutputGate<>(new SseFrameSource(exchange), dialect);
         return switch (gate.open()) {
             case PreOutputGate.Opening.Committed committed -> TABLE.outcome(answered,
                     new UpstreamReply.Streaming(exchange.status(), streamHeaders(exchange), committed.stream()));
             case PreOutputGate.Opening.Failed failed -> TABLE.outcome(failed.signal(), null);
         };
+    }
+
+    /** A delivered chat completion, answered to a Responses client as a response object. */
+    private AttemptOutcome<UpstreamReply> asResponse(AttemptOutcome<UpstreamReply> outcome) {
+        if (outcome instanceof AttemptOutcome.Success<UpstreamReply> success && success.is2xx()
+                && success.response() instanceof UpstreamReply.Buffered chat) {
+            return ChatCompletionToResponse.convert(chat.body())
+                    .<AttemptOutcome<UpstreamReply>>map(body -> new AttemptOutcome.Success<>(success.status(),
+                            new UpstreamReply.Buffered(chat.status(), chat.headers(), body)))
+                    .orElseGet(() -> rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT));
+        }
+        // Errors stay as the upstream wrote them: Chat and Responses share the OpenAI error shape.
+        return outcome;
+    }
+
+    /** The client's request has a shape this conversion cannot carry to a Chat upstream: no upstream of this kind can. */
+    private AttemptOutcome<UpstreamReply> notConvertible() {
+        String message = "The request cannot be converted for a Chat Completions upstream (an unsupported field "
+                + "value, e.g. an unknown text.format type).";
+        byte[] body = ("{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
+                + "\"param\":null,\"code\":\"unsupported_conversion\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var reply = new UpstreamReply.Buffered(400, Map.of("content-type", "application/json"), body);
+        return TABLE.outcome(AttemptSignal.http(PROVIDER, 400)
+                .withError("invalid_request_error", "unsupported_conversion", true), reply);
+    }
+
+    private static String newResponseId() {
+        return "resp_" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     /** The gateway's own memory budget was spent: a 503 in the client's (OpenAI) error shape, and no retry. */

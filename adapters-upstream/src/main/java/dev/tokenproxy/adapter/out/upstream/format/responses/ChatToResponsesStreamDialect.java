@@ -307,7 +307,7 @@ public final class ChatToResponsesStreamDialect implements StreamDialect<SseItem
         ArrayNode output = response.putArray("output");
         if (!"in_progress".equals(status)) {
             items.forEach(item -> output.add(item.json("completed")));
-            response.set("usage", ResponsesUsage.fromChat(usage));
+            response.set("usage", usage == null || !usage.isObject() ? NODES.nullNode() : TokenUsage.fromChat(usage));
         } else {
             response.putNull("usage");
         }

@@ -1,0 +1,120 @@
+package dev.tokenproxy.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.core.http.StreamResponse;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStreamEvent;
+import dev.tokenproxy.testing.FakeOpenAiUpstream;
+import dev.tokenproxy.testing.Reply;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Responses clients (the official OpenAI SDK's {@code responses()}) served by Chat Completions upstreams, through the
+ * running gateway: the request is converted to Chat, the answer back to a response object or Responses events.
+ */
+class ResponsesByConversionEndToEndTest {
+
+    private static final String MODEL = "gpt-test";
+
+    @TempDir
+    Path folder;
+
+    private final FakeOpenAiUpstream a = FakeOpenAiUpstream.start();
+    private final FakeOpenAiUpstream b = FakeOpenAiUpstream.start();
+    private GatewayUnderTest gateway;
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        a.close();
+        b.close();
+    }
+
+    private void startGateway() {
+        String yaml = """
+                listen: { host: 127.0.0.1, port: 0 }
+                local_api_keys: [ { name: tests, key: "${TP_KEY}" } ]
+                timeouts: { connect_seconds: 2, first_output_seconds: 5, idle_seconds: 5 }
+                upstreams:
+                  - { id: a, provider: openai, base_url: "%s", api_keys: ["ka"] }
+                  - { id: b, provider: openai, base_url: "%s", api_keys: ["kb"] }
+                """.formatted(a.baseUrl(), b.baseUrl());
+        gateway = GatewayUnderTest.start(folder, yaml, Map.of());
+    }
+
+    private static ResponseCreateParams params() {
+        return ResponseCreateParams.builder().model(MODEL).instructions("Answer briefly.").input("Say hello").build();
+    }
+
+    private static String text(Response response) {
+        return response.output().stream().filter(ResponseOutputItem::isMessage)
+                .flatMap(item -> item.asMessage().content().stream())
+                .filter(content -> content.isOutputText())
+                .map(content -> content.asOutputText().text())
+                .collect(Collectors.joining());
+    }
+
+    @Test
+    void aNonStreamResponsesCallIsServedByAChatUpstream() {
+        a.defaultReply(Reply.ok("Hello there friend"));
+        startGateway();
+
+        Response response = gateway.sdk().responses().create(params());
+
+        assertThat(text(response)).isEqualTo("Hello there friend");
+        assertThat(response.usage()).isPresent();
+        var sent = a.requests().getFirst().json();
+        assertThat(sent.path("messages").path(0).path("role").asText()).isEqualTo("system");
+        assertThat(sent.path("messages").path(0).path("content").asText()).isEqualTo("Answer briefly.");
+        assertThat(sent.path("messages").path(1).path("content").asText()).isEqualTo("Say hello");
+    }
+
+    @Test
+    void aStreamingResponsesCallGetsTheResponsesEventsWithConsecutiveSequenceNumbers() {
+        a.defaultReply(Reply.ok("Hello there friend"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = gateway.sdk().responses().createStreaming(params())) {
+            stream.stream().forEach(events::add);
+        }
+
+        String deltas = events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining());
+        assertThat(deltas).isEqualTo("Hello there friend");
+        assertThat(events.getLast().isCompleted()).isTrue();
+        assertThat(text(events.getLast().asCompleted().response())).isEqualTo("Hello there friend");
+        assertThat(a.requests().getFirst().json().path("stream_options").path("include_usage").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aStreamThatFailsBeforeOutputFailsOverInvisiblyToTheNextUpstream() {
+        a.defaultReply(Reply.errorEventBeforeOutput());
+        b.defaultReply(Reply.ok("from b"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = gateway.sdk().responses().createStreaming(params())) {
+            stream.stream().forEach(events::add);
+        }
+
+        assertThat(events.getFirst().isCreated()).isTrue();
+        assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining())).isEqualTo("from b");
+        assertThat(events).noneMatch(ResponseStreamEvent::isFailed);
+        // a was resent in place once (same_upstream_retries: 1), then b answered.
+        assertThat(b.requests()).hasSize(1);
+    }
+}
