@@ -1,6 +1,5 @@
 package dev.tokenproxy.adapter.out.upstream.format.chat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
 import dev.tokenproxy.adapter.out.upstream.stream.DialectStep;
@@ -20,9 +19,6 @@ import java.util.Map;
 public final class ChatStreamDialect implements StreamDialect<SseItem> {
 
     public static final byte[] DONE = SseFrames.data("[DONE]");
-
-    /** Post-processing found nothing deliverable in a 2xx (behaviour §2: "status 502"). */
-    private static final int REJECTED_2XX_STATUS = 502;
 
     private static final Map<StreamBreak, byte[]> ERROR_FRAMES = new EnumMap<>(Map.of(
             StreamBreak.ERROR_EVENT, errorFrame("The upstream reported an error before completing the response."),
@@ -62,7 +58,8 @@ public final class ChatStreamDialect implements StreamDialect<SseItem> {
     private DialectStep chunk(ChatChunk chunk) {
         return switch (chunk.kind()) {
             case DONE -> end(true);
-            case ERROR -> new DialectStep.Fail(errorSignal(chunk.json().get("error")), StreamBreak.ERROR_EVENT);
+            case ERROR -> new DialectStep.Fail(ChatStreamSignals.errorEvent(provider, chunk.json().get("error")),
+                    StreamBreak.ERROR_EVENT);
             case MALFORMED -> malformed();
             case OUTPUT -> {
                 noteFinish(chunk);
@@ -94,7 +91,8 @@ public final class ChatStreamDialect implements StreamDialect<SseItem> {
 
     @Override
     public DialectStep malformed() {
-        return new DialectStep.Fail(rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT), StreamBreak.MALFORMED);
+        return new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.STREAM_BROKEN_BEFORE_OUTPUT),
+                StreamBreak.MALFORMED);
     }
 
     @Override
@@ -106,30 +104,19 @@ public final class ChatStreamDialect implements StreamDialect<SseItem> {
     private DialectStep end(boolean sawDone) {
         if (committed) {
             return sawDone || finished ? new DialectStep.Finish(List.of(DONE))
-                    : new DialectStep.Fail(rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT), StreamBreak.BROKEN);
+                    : new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.STREAM_BROKEN_BEFORE_OUTPUT),
+                            StreamBreak.BROKEN);
         }
         if (!sawDone && !finished) {
-            return new DialectStep.Fail(rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT), StreamBreak.BROKEN);
+            return new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.STREAM_BROKEN_BEFORE_OUTPUT),
+                    StreamBreak.BROKEN);
         }
         if (finishReason == null || "stop".equals(finishReason)) {
-            return new DialectStep.Fail(rejected(Fault.EMPTY_COMPLETION), StreamBreak.BROKEN);
+            return new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.EMPTY_COMPLETION),
+                    StreamBreak.BROKEN);
         }
         // Finished for another reason (length, content_filter): that is an answer the client must see.
         return new DialectStep.Finish(List.of(DONE));
-    }
-
-    /** An error event carries the upstream's own type and code, so the classification can tell e.g. a rate limit. */
-    private AttemptSignal errorSignal(JsonNode error) {
-        AttemptSignal signal = rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
-        if (error != null && error.isObject()) {
-            signal = signal.withError(ChatJson.scalar(error, "type"), ChatJson.scalar(error, "code"),
-                    ChatJson.present(error, "param"));
-        }
-        return signal;
-    }
-
-    private AttemptSignal rejected(Fault fault) {
-        return AttemptSignal.http(provider, REJECTED_2XX_STATUS).withFault(fault);
     }
 
     private void noteFinish(ChatChunk chunk) {

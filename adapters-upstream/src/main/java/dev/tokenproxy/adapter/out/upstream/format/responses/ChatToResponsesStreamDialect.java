@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatChunk;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamSignals;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
 import dev.tokenproxy.adapter.out.upstream.stream.DialectStep;
@@ -28,7 +29,6 @@ import java.util.Map;
 public final class ChatToResponsesStreamDialect implements StreamDialect<SseItem> {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final int REJECTED_2XX_STATUS = 502;
 
     private final String provider;
     private final String modelOverride;
@@ -74,7 +74,8 @@ public final class ChatToResponsesStreamDialect implements StreamDialect<SseItem
         return switch (chunk.kind()) {
             case DONE -> end(true);
             case MALFORMED -> malformed();
-            case ERROR -> new DialectStep.Fail(errorSignal(chunk.json().get("error")), StreamBreak.ERROR_EVENT);
+            case ERROR -> new DialectStep.Fail(ChatStreamSignals.errorEvent(provider, chunk.json().get("error")),
+                    StreamBreak.ERROR_EVENT);
             case OUTPUT, SILENT -> translate(chunk);
         };
     }
@@ -235,11 +236,13 @@ public final class ChatToResponsesStreamDialect implements StreamDialect<SseItem
     private DialectStep end(boolean sawDone) {
         boolean whole = sawDone || finishReason != null;
         if (!whole) {
-            return new DialectStep.Fail(rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT), StreamBreak.BROKEN);
+            return new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.STREAM_BROKEN_BEFORE_OUTPUT),
+                    StreamBreak.BROKEN);
         }
         boolean deliverableWithoutOutput = finishReason != null && !"stop".equals(finishReason);
         if (!committed && !sawOutput && !deliverableWithoutOutput) {
-            return new DialectStep.Fail(rejected(Fault.EMPTY_COMPLETION), StreamBreak.BROKEN);
+            return new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.EMPTY_COMPLETION),
+                    StreamBreak.BROKEN);
         }
         var frames = new ArrayList<byte[]>();
         if (!started) {
@@ -277,7 +280,8 @@ public final class ChatToResponsesStreamDialect implements StreamDialect<SseItem
 
     @Override
     public DialectStep malformed() {
-        return new DialectStep.Fail(rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT), StreamBreak.MALFORMED);
+        return new DialectStep.Fail(ChatStreamSignals.rejected(provider, Fault.STREAM_BROKEN_BEFORE_OUTPUT),
+                StreamBreak.MALFORMED);
     }
 
     /** A {@code response.failed} that continues the sequence numbers the client has seen. */
@@ -312,19 +316,6 @@ public final class ChatToResponsesStreamDialect implements StreamDialect<SseItem
             response.putNull("usage");
         }
         return response;
-    }
-
-    private AttemptSignal errorSignal(JsonNode error) {
-        AttemptSignal signal = rejected(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
-        if (error != null && error.isObject()) {
-            signal = signal.withError(ChatJson.scalar(error, "type"), ChatJson.scalar(error, "code"),
-                    ChatJson.present(error, "param"));
-        }
-        return signal;
-    }
-
-    private AttemptSignal rejected(Fault fault) {
-        return AttemptSignal.http(provider, REJECTED_2XX_STATUS).withFault(fault);
     }
 
     private byte[] event(String type, String field, ObjectNode value) {
