@@ -47,6 +47,7 @@ final class ForwardPipeline {
         if (declared.isPresent() && declared.getAsLong() <= maxRequestBodyBytes) {
             reserved = 2 * declared.getAsLong();
             if (!inFlight.tryReserve(reserved)) {
+                discardBody(req);
                 refuseOverloaded(res, dialect);
                 return;
             }
@@ -97,6 +98,25 @@ final class ForwardPipeline {
             if (unreserved > 0) {
                 inFlight.release(unreserved);
             }
+        }
+    }
+
+    /**
+     * Reads an authenticated client's body to its end without keeping it (one small buffer), so that it receives
+     * the 503 and its Retry-After instead of a connection reset in the middle of its upload. Bounded by
+     * max_request_body_bytes and the body deadline; a body that is larger or broken is left to ConnectionReuse,
+     * which closes the connection.
+     */
+    private void discardBody(ServerRequest req) {
+        byte[] sink = new byte[8 * 1024];
+        long left = maxRequestBodyBytes;
+        try (var in = req.content().inputStream()) {
+            int count;
+            while (left > 0 && (count = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= count;
+            }
+        } catch (java.io.IOException | RuntimeException brokenOrGone) {
+            // The connection cannot be reused then; ConnectionReuse closes it after the response.
         }
     }
 
