@@ -158,6 +158,27 @@ public final class ResponsesReply {
         });
     }
 
+    /**
+     * Streamed: the events of {@link #ok} up to and including the first {@code deltas} text deltas, then a top-level
+     * {@code error} event and the proper end of the body: a failure after output, which must never be replayed. Not
+     * streamed: HTTP 500 with the OpenAI error body carrying {@code code}.
+     */
+    public static ResponsesReply errorEventAfter(int deltas, String text, String code, String message) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+        return new ResponsesReply((out, frames, usage) -> {
+            if (!frames.stream()) {
+                out.sendJson(500, ResponsesFrames.httpError("server_error", code, message));
+                return;
+            }
+            var events = frames.eventStream(out);
+            streamUpToDeltas(events, frames, Words.pieces(text), deltas);
+            events.send("error", ResponsesFrames.object().put("code", code).put("message", message).putNull("param"));
+            events.end();
+        });
+    }
+
     /** An HTTP error status with the OpenAI error body {@code {"error":{"message","type","param":null,"code"}}}. */
     public static ResponsesReply error(int status, String type, String code, String message) {
         return status(status, ResponsesFrames.httpError(type, code, message));

@@ -1,6 +1,7 @@
 package dev.tokenproxy.bootstrap.provider;
 
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
+import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import java.util.Collection;
@@ -37,7 +38,9 @@ public final class ProviderRegistry {
 
     /** The providers of this build: a new provider is one more entry here and its construction in the wiring. */
     public static ProviderRegistry ofThisBuild() {
-        return new ProviderRegistry(List.of(new Provider(OpenAiChatAdapter.DESCRIPTOR, OpenAiChatAdapter.class)));
+        return new ProviderRegistry(List.of(
+                new Provider(OpenAiChatAdapter.DESCRIPTOR, OpenAiChatAdapter.class),
+                new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class)));
     }
 
     public Collection<Provider> providers() {

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
+import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
@@ -44,5 +45,11 @@ final class UpstreamProvidersModule extends AbstractModule {
     @Singleton
     OpenAiChatAdapter openAiChatAdapter(UpstreamHttpClient http, Clock clock) {
         return new OpenAiChatAdapter(http, clock);
+    }
+
+    @Provides
+    @Singleton
+    OpenAiResponsesAdapter openAiResponsesAdapter(UpstreamHttpClient http, Clock clock) {
+        return new OpenAiResponsesAdapter(http, clock);
     }
 }

@@ -115,7 +115,7 @@ class ProviderWiringTest {
                 .satisfies(u -> assertThat(u.provider()).isEqualTo(name));
         withPorts(config, registry, ports -> {
             assertThat(ports.get(name)).isInstanceOf(FakeAdapter.class);
-            assertThat(ports).containsOnlyKeys("openai", name);
+            assertThat(ports).containsOnlyKeys("openai", "openai_responses", name);
         });
     }
 }

@@ -5,6 +5,7 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiErrorBody;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatCompletionToResponse;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatToResponsesStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ResponsesToChatRequest;

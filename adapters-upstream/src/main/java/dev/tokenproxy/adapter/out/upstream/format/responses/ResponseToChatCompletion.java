@@ -92,7 +92,7 @@ public final class ResponseToChatCompletion {
     }
 
     /** The id a {@link ChatCompletionToResponse} gave back to Chat form: {@code resp_chatcmpl-1} → {@code chatcmpl-1}. */
-    private static String completionId(String responseId) {
+    static String completionId(String responseId) {
         if (responseId == null || responseId.isEmpty()) {
             // Clients key completions by id; without one from the upstream, a unique one beats a shared placeholder.
             return COMPLETION_PREFIX + "-" + UUID.randomUUID();

@@ -1,0 +1,193 @@
+package dev.tokenproxy.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStreamEvent;
+import dev.tokenproxy.testing.FakeResponsesUpstream;
+import dev.tokenproxy.testing.ResponsesReply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code openai_responses} provider through the running gateway, called with the official OpenAI SDK: Responses
+ * clients natively, Chat clients by conversion, and the failures a Responses upstream reports after HTTP 200.
+ */
+class OpenAiResponsesEndToEndTest {
+
+    private static final String MODEL = "gpt-test";
+
+    @TempDir
+    Path folder;
+
+    private final FakeResponsesUpstream a = FakeResponsesUpstream.start();
+    private final FakeResponsesUpstream b = FakeResponsesUpstream.start();
+    private GatewayUnderTest gateway;
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        a.close();
+        b.close();
+    }
+
+    private void startGateway() {
+        String yaml = """
+                listen: { host: 127.0.0.1, port: 0 }
+                local_api_keys: [ { name: tests, key: "${TP_KEY}" } ]
+                timeouts: { connect_seconds: 2, first_output_seconds: 5, idle_seconds: 5 }
+                upstreams:
+                  - { id: a, provider: openai_responses, base_url: "%s", api_keys: ["ka"] }
+                  - { id: b, provider: openai_responses, base_url: "%s", api_keys: ["kb"] }
+                """.formatted(a.baseUrl(), b.baseUrl());
+        gateway = GatewayUnderTest.start(folder, yaml, Map.of());
+    }
+
+    private static ResponseCreateParams params() {
+        return ResponseCreateParams.builder().model(MODEL).instructions("Answer briefly.").input("Say hello").build();
+    }
+
+    private static ChatCompletionCreateParams chatParams() {
+        return ChatCompletionCreateParams.builder().model(MODEL).addSystemMessage("Answer briefly.")
+                .addUserMessage("Say hello").build();
+    }
+
+    private static String text(Response response) {
+        return response.output().stream().filter(ResponseOutputItem::isMessage)
+                .flatMap(item -> item.asMessage().content().stream())
+                .filter(content -> content.isOutputText())
+                .map(content -> content.asOutputText().text())
+                .collect(Collectors.joining());
+    }
+
+    private List<ResponseStreamEvent> stream(ResponseCreateParams params) {
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = gateway.sdk().responses().createStreaming(params)) {
+            stream.stream().forEach(events::add);
+        }
+        return events;
+    }
+
+    private static String deltas(List<ResponseStreamEvent> events) {
+        return events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining());
+    }
+
+    @Test
+    void aResponsesCallIsServedNatively() {
+        a.defaultReply(ResponsesReply.ok("Hello there friend"));
+        startGateway();
+
+        Response response = gateway.sdk().responses().create(params());
+
+        assertThat(text(response)).isEqualTo("Hello there friend");
+        assertThat(response.usage()).isPresent();
+        var sent = a.requests().getFirst();
+        assertThat(sent.bearerKey()).isEqualTo("ka");
+        assertThat(sent.json().path("instructions").asText()).isEqualTo("Answer briefly.");
+    }
+
+    @Test
+    void aStreamingResponsesCallGetsTheUpstreamsEventsNumberedConsecutivelyFromZero() {
+        a.defaultReply(ResponsesReply.ok("Hello there friend"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = stream(params());
+
+        assertThat(deltas(events)).isEqualTo("Hello there friend");
+        assertThat(events.getFirst().isCreated()).isTrue();
+        assertThat(events.getLast().isCompleted()).isTrue();
+        assertThat(events.getLast().asCompleted().sequenceNumber()).isEqualTo(events.size() - 1);
+    }
+
+    @Test
+    void aChatCallIsServedByConversion() {
+        a.defaultReply(ResponsesReply.ok("Hello from responses"));
+        startGateway();
+
+        ChatCompletion completion = gateway.sdk().chat().completions().create(chatParams());
+
+        assertThat(completion.choices().getFirst().message().content()).contains("Hello from responses");
+        assertThat(completion.usage()).isPresent();
+        var sent = a.requests().getFirst().json();
+        assertThat(sent.path("instructions").asText()).isEqualTo("Answer briefly.");
+    }
+
+    @Test
+    void aStreamingChatCallIsServedByConversion() {
+        a.defaultReply(ResponsesReply.ok("Hello streaming world"));
+        startGateway();
+
+        StringBuilder content = new StringBuilder();
+        List<String> finishReasons = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream =
+                     gateway.sdk().chat().completions().createStreaming(chatParams())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> {
+                choice.delta().content().ifPresent(content::append);
+                choice.finishReason().ifPresent(reason -> finishReasons.add(reason.asString()));
+            }));
+        }
+
+        assertThat(content.toString()).isEqualTo("Hello streaming world");
+        assertThat(finishReasons).containsExactly("stop");
+    }
+
+    @Test
+    void aContextLengthFailureBeforeOutputIsReturnedAtOnceWithoutTryingTheNextUpstream() {
+        a.defaultReply(ResponsesReply.contextLengthExceeded());
+        b.defaultReply(ResponsesReply.ok("never"));
+        startGateway();
+
+        assertThatThrownBy(() -> stream(params()))
+                .isInstanceOfSatisfying(BadRequestException.class, e ->
+                        assertThat(e.getMessage()).contains("context_length_exceeded"));
+        assertThat(a.requests()).hasSize(1);
+        assertThat(b.requests()).isEmpty();
+    }
+
+    @Test
+    void aRateLimitFailureFailsOverAndCoolsTheUpstreamForTheWaitItsMessageNames() {
+        a.defaultReply(ResponsesReply.rateLimitExceeded(Duration.ofMillis(11_500)));
+        b.defaultReply(ResponsesReply.ok("from b"));
+        startGateway();
+
+        assertThat(deltas(stream(params()))).isEqualTo("from b");
+        assertThat(deltas(stream(params()))).isEqualTo("from b");
+
+        // No in-place retry of a rate limit, and the second request went straight to b: a is cooling.
+        assertThat(a.requests()).hasSize(1);
+        assertThat(b.requests()).hasSize(2);
+    }
+
+    @Test
+    void anErrorEventAfterOutputEndsTheStreamWithResponseFailedAndIsNotReplayed() {
+        a.defaultReply(ResponsesReply.errorEventAfter(2, "one two three four", "server_error", "boom"));
+        b.defaultReply(ResponsesReply.ok("never"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = stream(params());
+
+        assertThat(deltas(events)).isEqualTo("one two ");
+        assertThat(events.getLast().isFailed()).isTrue();
+        assertThat(events).noneMatch(ResponseStreamEvent::isCompleted);
+        assertThat(b.requests()).isEmpty();
+        assertThat(a.requests()).hasSize(1);
+    }
+}
