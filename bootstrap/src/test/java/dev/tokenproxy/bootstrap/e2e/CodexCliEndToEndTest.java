@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
+import dev.tokenproxy.testing.FakeResponsesUpstream;
+import dev.tokenproxy.testing.ResponsesReply;
 import dev.tokenproxy.testing.RecordedRequest;
 import dev.tokenproxy.testing.Reply;
 import java.io.File;
@@ -29,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The real Codex CLI ({@code @openai/codex}, pinned by {@code .ci/install-codex}; protocols.md §7) talking to the
- * running gateway over the Responses wire API, served by fake Chat Completions upstreams through conversion.
+ * running gateway over the Responses wire API, served natively by fake Responses upstreams and by fake Chat
+ * Completions upstreams through conversion.
  *
  * <p>The binary is {@code $TOKEN_PROXY_CODEX}, which {@code .ci/run} sets, or else the one in the install script's
  * cache; without either the tests that run the CLI are skipped, saying how to install it. The request-shape test
@@ -74,6 +77,39 @@ class CodexCliEndToEndTest {
                   - { id: b, provider: openai, base_url: "%s", api_keys: ["kb"] }
                 """.formatted(a.baseUrl(), b.baseUrl());
         gateway = GatewayUnderTest.start(folder, yaml, Map.of());
+    }
+
+    @Test
+    void codexExecIsServedNativelyByAResponsesUpstreamAndFailsOverToChatInvisibly() throws Exception {
+        try (var responses = FakeResponsesUpstream.start(); var failing = FakeResponsesUpstream.start()) {
+            responses.defaultReply(ResponsesReply.ok(ANSWER).withUsage(new ResponsesReply.Usage(1200, 1000, 7, 3)));
+            failing.defaultReply(ResponsesReply.errorEvent("server_error", "The server had an error."));
+            String yaml = """
+                    listen: { host: 127.0.0.1, port: 0 }
+                    local_api_keys: [ { name: tests, key: "${TP_KEY}" } ]
+                    timeouts: { connect_seconds: 2, first_output_seconds: 10, idle_seconds: 10 }
+                    routing: { same_upstream_retries: 0 }
+                    upstreams:
+                      - { id: broken, provider: openai_responses, base_url: "%s", api_keys: ["kx"] }
+                      - { id: r, provider: openai_responses, base_url: "%s", api_keys: ["kr"] }
+                    """.formatted(failing.baseUrl(), responses.baseUrl());
+            gateway = GatewayUnderTest.start(folder, yaml, Map.of());
+
+            CliRun run = codexExec("Say hello");
+
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            assertThat(run.output()).contains(ANSWER).doesNotContainIgnoringCase("error");
+            // The CLI counts input not served from cache plus output: (1200 - 1000) + 7, so the cached tokens arrived.
+            assertThat(run.output()).as("the token count the CLI prints")
+                    .containsPattern("(?m)^tokens used\\s+207\\s*$");
+            assertThat(failing.requests()).hasSize(1);
+            // Served natively: the CLI's request arrives with its own tools and items, namespace and all.
+            JsonNode sent = responses.requests().getFirst().json();
+            assertThat(sent.path("stream").asBoolean()).isTrue();
+            assertThat(elements(sent.path("tools"))).extracting(t -> t.path("type").asText())
+                    .contains("function", "namespace", "web_search");
+            assertThat(elements(sent.path("input")).getLast().at("/content/0/text").asText()).isEqualTo("Say hello");
+        }
     }
 
     @Test
