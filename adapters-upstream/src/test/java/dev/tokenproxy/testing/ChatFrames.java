@@ -48,6 +48,46 @@ final class ChatFrames {
         return write(completion);
     }
 
+    /** A completion whose answer is one call of {@code name} with {@code arguments}, finish_reason tool_calls. */
+    String toolCallCompletion(String callId, String name, String arguments) {
+        ObjectNode message = JSON.createObjectNode().put("role", "assistant").putNull("content");
+        message.putArray("tool_calls").add(toolCall(callId, name, arguments));
+        ObjectNode choice = JSON.createObjectNode().put("index", 0);
+        choice.set("message", message);
+        choice.put("finish_reason", "tool_calls");
+        ObjectNode completion = header("chat.completion");
+        completion.putArray("choices").add(choice);
+        completion.set("usage", usage(1));
+        return write(completion);
+    }
+
+    /** The first delta of a streamed tool call: id, name and empty arguments (protocols.md §1). */
+    String toolCallStartChunk(String callId, String name) {
+        ObjectNode delta = JSON.createObjectNode();
+        ObjectNode call = toolCall(callId, name, "").put("index", 0);
+        delta.putArray("tool_calls").add(call);
+        return chunk(delta, null);
+    }
+
+    /** A fragment of the streamed tool call's arguments. */
+    String toolCallArgumentsChunk(String fragment) {
+        ObjectNode delta = JSON.createObjectNode();
+        ObjectNode call = JSON.createObjectNode().put("index", 0);
+        call.putObject("function").put("arguments", fragment);
+        delta.putArray("tool_calls").add(call);
+        return chunk(delta, null);
+    }
+
+    String finishChunk(String finishReason) {
+        return chunk(JSON.createObjectNode(), finishReason);
+    }
+
+    private static ObjectNode toolCall(String callId, String name, String arguments) {
+        ObjectNode call = JSON.createObjectNode().put("id", callId).put("type", "function");
+        call.putObject("function").put("name", name).put("arguments", arguments);
+        return call;
+    }
+
     String roleChunk() {
         return chunk(JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
     }

@@ -47,6 +47,31 @@ public final class Reply {
         });
     }
 
+    /**
+     * 200 whose answer is one call of the function {@code name} with {@code arguments} (finish_reason tool_calls);
+     * streamed, the arguments arrive in two fragments.
+     */
+    public static Reply toolCall(String callId, String name, String arguments) {
+        return new Reply((out, chat) -> {
+            if (!chat.stream()) {
+                out.sendJson(200, chat.toolCallCompletion(callId, name, arguments));
+                return;
+            }
+            out.startEventStream();
+            out.sendEvent(chat.roleChunk());
+            out.sendEvent(chat.toolCallStartChunk(callId, name));
+            int half = arguments.length() / 2;
+            out.sendEvent(chat.toolCallArgumentsChunk(arguments.substring(0, half)));
+            out.sendEvent(chat.toolCallArgumentsChunk(arguments.substring(half)));
+            out.sendEvent(chat.finishChunk("tool_calls"));
+            if (chat.includeUsage()) {
+                out.sendEvent(chat.usageChunk(1));
+            }
+            out.sendEvent("[DONE]");
+            out.endEventStream();
+        });
+    }
+
     /** Any status with a raw body, sent as {@code application/json} whatever it contains. */
     public static Reply status(int status, String body) {
         Objects.requireNonNull(body, "body");

@@ -3,8 +3,11 @@ package dev.tokenproxy.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.core.http.StreamResponse;
+import com.openai.core.JsonValue;
+import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
@@ -97,6 +100,66 @@ class ResponsesByConversionEndToEndTest {
         assertThat(events.getLast().isCompleted()).isTrue();
         assertThat(text(events.getLast().asCompleted().response())).isEqualTo("Hello there friend");
         assertThat(a.requests().getFirst().json().path("stream_options").path("include_usage").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aToolCallRoundTripsBetweenAResponsesClientAndAChatUpstream() {
+        a.script(MODEL, FakeOpenAiUpstream.ANY, Reply.toolCall("call_7", "get_weather", "{\"city\":\"Paris\"}"),
+                Reply.ok("It is sunny in Paris"));
+        startGateway();
+        var weather = FunctionTool.builder().name("get_weather").strict(false)
+                .parameters(FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .build();
+
+        Response first = gateway.sdk().responses().create(ResponseCreateParams.builder().model(MODEL)
+                .input("Weather in Paris?").addTool(weather).build());
+
+        var call = first.output().stream().filter(ResponseOutputItem::isFunctionCall).findFirst().orElseThrow()
+                .asFunctionCall();
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(call.callId()).isEqualTo("call_7");
+        assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
+        var toChat = a.requests().getFirst().json();
+        assertThat(toChat.at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+
+        Response second = gateway.sdk().responses().create(ResponseCreateParams.builder().model(MODEL)
+                .inputOfResponse(List.of(
+                        ResponseInputItem.ofFunctionCall(call),
+                        ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                                .callId("call_7").output("{\"sky\":\"sunny\"}").build())))
+                .addTool(weather).build());
+
+        assertThat(text(second)).isEqualTo("It is sunny in Paris");
+        var messages = a.requests().get(1).json().path("messages");
+        assertThat(messages.at("/0/role").asText()).isEqualTo("assistant");
+        assertThat(messages.at("/0/tool_calls/0/id").asText()).isEqualTo("call_7");
+        assertThat(messages.at("/0/tool_calls/0/function/arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(messages.at("/1/role").asText()).isEqualTo("tool");
+        assertThat(messages.at("/1/tool_call_id").asText()).isEqualTo("call_7");
+        assertThat(messages.at("/1/content").asText()).isEqualTo("{\"sky\":\"sunny\"}");
+    }
+
+    @Test
+    void aStreamedToolCallArrivesAsFunctionCallEvents() {
+        a.defaultReply(Reply.toolCall("call_8", "get_weather", "{\"city\":\"Oslo\"}"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = gateway.sdk().responses().createStreaming(params())) {
+            stream.stream().forEach(events::add);
+        }
+
+        String arguments = events.stream().filter(ResponseStreamEvent::isFunctionCallArgumentsDelta)
+                .map(e -> e.asFunctionCallArgumentsDelta().delta()).collect(Collectors.joining());
+        assertThat(arguments).isEqualTo("{\"city\":\"Oslo\"}");
+        var output = events.getLast().asCompleted().response().output();
+        assertThat(output).singleElement().satisfies(item -> {
+            assertThat(item.asFunctionCall().name()).isEqualTo("get_weather");
+            assertThat(item.asFunctionCall().callId()).isEqualTo("call_8");
+        });
     }
 
     @Test
