@@ -87,6 +87,37 @@ public final class ResponsesReply {
     }
 
     /**
+     * 200 whose answer is one {@code function_call} item; streamed: the item added, its arguments in two
+     * {@code response.function_call_arguments.delta} events, {@code .done}, the item done, {@code response.completed}.
+     */
+    public static ResponsesReply functionCall(String callId, String name, String arguments) {
+        return new ResponsesReply((out, frames, usage) -> {
+            Usage counted = usageOf(usage, name);
+            ObjectNode done = ResponsesFrames.object().put("id", "fc_" + callId).put("type", "function_call")
+                    .put("status", "completed").put("call_id", callId).put("name", name).put("arguments", arguments);
+            ObjectNode completed = frames.response("completed", ResponsesFrames.array(done), counted, null, null);
+            if (!frames.stream()) {
+                out.sendJson(200, ResponsesFrames.write(completed));
+                return;
+            }
+            var events = frames.eventStream(out);
+            streamStart(events, frames);
+            events.send("response.output_item.added", ResponsesFrames.object().put("output_index", 0)
+                    .set("item", done.deepCopy().put("status", "in_progress").put("arguments", "")));
+            int half = arguments.length() / 2;
+            for (String fragment : new String[] {arguments.substring(0, half), arguments.substring(half)}) {
+                events.send("response.function_call_arguments.delta", ResponsesFrames.object()
+                        .put("item_id", "fc_" + callId).put("output_index", 0).put("delta", fragment));
+            }
+            events.send("response.function_call_arguments.done", ResponsesFrames.object()
+                    .put("item_id", "fc_" + callId).put("output_index", 0).put("arguments", arguments));
+            events.send("response.output_item.done", ResponsesFrames.object().put("output_index", 0).set("item", done));
+            events.send("response.completed", withResponse(completed));
+            events.end();
+        });
+    }
+
+    /**
      * As {@link #ok} but the response ends {@code incomplete} for {@code reason} ({@code max_output_tokens} or
      * {@code content_filter}): the message item is {@code incomplete} and the terminal event is
      * {@code response.incomplete}.

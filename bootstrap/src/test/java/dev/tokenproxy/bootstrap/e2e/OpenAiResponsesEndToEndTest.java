@@ -131,6 +131,40 @@ class OpenAiResponsesEndToEndTest {
     }
 
     @Test
+    void aChatToolCallRoundTripsThroughAResponsesUpstream() {
+        a.script(MODEL, FakeResponsesUpstream.ANY,
+                ResponsesReply.functionCall("call_9", "get_weather", "{\"city\":\"Rome\"}"),
+                ResponsesReply.ok("Sunny in Rome"));
+        startGateway();
+        var weather = com.openai.models.FunctionDefinition.builder().name("get_weather")
+                .parameters(com.openai.models.FunctionParameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object")).build())
+                .build();
+
+        ChatCompletion first = gateway.sdk().chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(MODEL).addUserMessage("Weather in Rome?").addFunctionTool(weather).build());
+
+        var message = first.choices().getFirst().message();
+        var call = message.toolCalls().orElseThrow().getFirst().asFunction();
+        assertThat(call.id()).isEqualTo("call_9");
+        assertThat(call.function().name()).isEqualTo("get_weather");
+        assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Rome\"}");
+        assertThat(first.choices().getFirst().finishReason().asString()).isEqualTo("tool_calls");
+        assertThat(a.requests().getFirst().json().at("/tools/0/name").asText()).isEqualTo("get_weather");
+
+        ChatCompletion second = gateway.sdk().chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(MODEL).addUserMessage("Weather in Rome?").addMessage(message)
+                .addMessage(com.openai.models.chat.completions.ChatCompletionToolMessageParam.builder()
+                        .toolCallId("call_9").content("{\"sky\":\"clear\"}").build())
+                .addFunctionTool(weather).build());
+
+        assertThat(second.choices().getFirst().message().content()).contains("Sunny in Rome");
+        var input = a.requests().get(1).json().path("input");
+        assertThat(input.findValuesAsText("type")).contains("function_call", "function_call_output");
+        assertThat(input.findValuesAsText("call_id")).contains("call_9");
+    }
+
+    @Test
     void aStreamingChatCallIsServedByConversion() {
         a.defaultReply(ResponsesReply.ok("Hello streaming world"));
         startGateway();
