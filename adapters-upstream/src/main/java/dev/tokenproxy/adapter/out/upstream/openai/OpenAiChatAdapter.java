@@ -6,6 +6,7 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiErrorBody;
+import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatCompletionToResponse;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatToResponsesStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ResponsesToChatRequest;
@@ -27,11 +28,8 @@ import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.domain.routing.InboundFormat;
-import java.net.URI;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -52,9 +50,6 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
 
     /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
     private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
-
-    /** Response headers worth passing on: how to read the body, which request it was, when to come back. */
-    private static final List<String> FORWARDED_HEADERS = List.of("content-type", "retry-after", "x-request-id");
 
     /** Post-processing found nothing deliverable in a 2xx (behaviour §2: "status 502"). */
     private static final int REJECTED_2XX_STATUS = 502;
@@ -83,7 +78,8 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         }
         UpstreamExchange exchange;
         try {
-            exchange = http.post(endpoint(request.upstream().baseUrl()), headers(request), chatBody.get(),
+            exchange = http.post(OpenAiWire.endpoint(request.upstream().baseUrl(), "chat/completions"),
+                    OpenAiWire.requestHeaders(request), chatBody.get(),
                     ExchangeLimits.of(request.timeouts(), request.deadline(), clock.instant()));
         } catch (TransportFailure failure) {
             return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
@@ -115,7 +111,7 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
                 exchange.header("retry-after").flatMap(value -> RetryAfterHeader.parse(value, clock.instant())));
         try (exchange) {
             byte[] body = exchange.readBody();
-            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), buffered(exchange, body));
+            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), OpenAiWire.buffered(exchange, body));
         } catch (TransportFailure failure) {
             if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
                 return overloaded();
@@ -147,7 +143,7 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
             return rejected2xx(Fault.EMPTY_COMPLETION);
         }
         byte[] delivered = echoModel == null ? body : ChatJson.bytes(completion.get().put("model", echoModel));
-        return TABLE.outcome(answered, buffered(exchange, delivered));
+        return TABLE.outcome(answered, OpenAiWire.buffered(exchange, delivered));
     }
 
     private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,
@@ -155,7 +151,8 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         var gate = new PreOutputGate<>(new SseFrameSource(exchange), dialect);
         return switch (gate.open()) {
             case PreOutputGate.Opening.Committed committed -> TABLE.outcome(answered,
-                    new UpstreamReply.Streaming(exchange.status(), streamHeaders(exchange), committed.stream()));
+                    new UpstreamReply.Streaming(exchange.status(), OpenAiWire.streamHeaders(exchange),
+                            committed.stream()));
             case PreOutputGate.Opening.Failed failed -> TABLE.outcome(failed.signal(), null);
         };
     }
@@ -173,67 +170,24 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         return outcome;
     }
 
-    /** The client's request has a shape this conversion cannot carry to a Chat upstream: no upstream of this kind can. */
+    /** The client's request has a shape this conversion cannot carry: fatal, since no upstream of this kind can. */
     private AttemptOutcome<UpstreamReply> notConvertible() {
-        String message = "The request cannot be converted for a Chat Completions upstream (an unsupported field "
-                + "value, e.g. an unknown text.format type).";
-        byte[] body = ("{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
-                + "\"param\":null,\"code\":\"unsupported_conversion\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var reply = new UpstreamReply.Buffered(400, Map.of("content-type", "application/json"), body);
         return TABLE.outcome(AttemptSignal.http(PROVIDER, 400)
-                .withError("invalid_request_error", "unsupported_conversion", true), reply);
+                .withError("invalid_request_error", "unsupported_conversion", true),
+                OpenAiWire.notConvertibleReply("Chat Completions", "an unknown text.format type"));
     }
 
     private static String newResponseId() {
         return "resp_" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** The gateway's own memory budget was spent: a 503 in the client's (OpenAI) error shape, and no retry. */
+    /** The gateway's own memory budget was spent: a 503 for the client, and no retry. */
     private AttemptOutcome<UpstreamReply> overloaded() {
-        byte[] body = ("{\"error\":{\"message\":\"The gateway is at its limit of bytes in flight; retry shortly.\","
-                + "\"type\":\"api_error\",\"param\":null,\"code\":\"gateway_overloaded\"}}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var reply = new UpstreamReply.Buffered(503,
-                Map.of("content-type", "application/json", "retry-after", "1"), body);
-        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED), reply);
+        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED), OpenAiWire.overloadedReply());
     }
 
     private AttemptOutcome<UpstreamReply> rejected2xx(Fault fault) {
         return TABLE.outcome(AttemptSignal.http(PROVIDER, REJECTED_2XX_STATUS).withFault(fault), null);
     }
 
-    private static UpstreamReply.Buffered buffered(UpstreamExchange exchange, byte[] body) {
-        return new UpstreamReply.Buffered(exchange.status(), forwardedHeaders(exchange), body);
-    }
-
-    private static Map<String, String> forwardedHeaders(UpstreamExchange exchange) {
-        var headers = new LinkedHashMap<String, String>();
-        for (String name : FORWARDED_HEADERS) {
-            exchange.header(name).ifPresent(value -> headers.put(name, value));
-        }
-        return headers;
-    }
-
-    private static Map<String, String> streamHeaders(UpstreamExchange exchange) {
-        Map<String, String> headers = forwardedHeaders(exchange);
-        headers.putIfAbsent("content-type", "text/event-stream");
-        return headers;
-    }
-
-    private static Map<String, String> headers(AttemptRequest request) {
-        var headers = new LinkedHashMap<String, String>();
-        // Client headers are never forwarded: only what the upstream needs, with the proxy's own credential.
-        // A blank key means a keyless upstream (a local server), not a key to send.
-        if (!request.credential().secret().isBlank()) {
-            headers.put("Authorization", "Bearer " + request.credential().secret().reveal());
-        }
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        return headers;
-    }
-
-    private static URI endpoint(URI baseUrl) {
-        String base = baseUrl.toString();
-        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions");
-    }
 }

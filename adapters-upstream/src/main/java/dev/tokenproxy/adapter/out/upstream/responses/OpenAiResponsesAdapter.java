@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiErrorBody;
+import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatToResponsesRequest;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ResponseToChatCompletion;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ResponsesFailure;
@@ -34,10 +35,7 @@ import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.domain.classify.Verdict;
 import dev.tokenproxy.domain.classify.Verdict.CooldownKind;
 import dev.tokenproxy.domain.routing.InboundFormat;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,9 +71,6 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
             failedWith("rate_limit_exceeded",
                     Verdict.retry(RetryReason.RATE_LIMITED, CooldownKind.TRANSIENT).withStatus(429))));
 
-    /** Response headers worth passing on: how to read the body, which request it was, when to come back. */
-    private static final List<String> FORWARDED_HEADERS = List.of("content-type", "retry-after", "x-request-id");
-
     /** Post-processing found nothing deliverable in a 2xx (behaviour §2: "status 502"). */
     private static final int REJECTED_2XX_STATUS = 502;
 
@@ -107,7 +102,8 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
         }
         UpstreamExchange exchange;
         try {
-            exchange = http.post(endpoint(request.upstream().baseUrl()), headers(request), body.get(),
+            exchange = http.post(OpenAiWire.endpoint(request.upstream().baseUrl(), "responses"),
+                    OpenAiWire.requestHeaders(request), body.get(),
                     ExchangeLimits.of(request.timeouts(), request.deadline(), clock.instant()));
         } catch (TransportFailure failure) {
             return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
@@ -138,7 +134,7 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
                 exchange.header("retry-after").flatMap(value -> RetryAfterHeader.parse(value, clock.instant())));
         try (exchange) {
             byte[] body = exchange.readBody();
-            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), buffered(exchange, body));
+            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), OpenAiWire.buffered(exchange, body));
         } catch (TransportFailure failure) {
             if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
                 return overloaded();
@@ -189,7 +185,7 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
         if (echoModel != null) {
             delivered = ChatJson.bytes(ChatJson.object(delivered).orElseThrow().put("model", echoModel));
         }
-        return TABLE.outcome(answered, buffered(exchange, delivered));
+        return TABLE.outcome(answered, OpenAiWire.buffered(exchange, delivered));
     }
 
     private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,
@@ -197,7 +193,8 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
         var gate = new PreOutputGate<>(new SseFrameSource(exchange), dialect);
         return switch (gate.open()) {
             case PreOutputGate.Opening.Committed committed -> TABLE.outcome(answered,
-                    new UpstreamReply.Streaming(exchange.status(), streamHeaders(exchange), committed.stream()));
+                    new UpstreamReply.Streaming(exchange.status(), OpenAiWire.streamHeaders(exchange),
+                            committed.stream()));
             case PreOutputGate.Opening.Failed failed -> withErrorReply(failed.signal(), null);
         };
     }
@@ -225,25 +222,16 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
         return TABLE.outcome(signal, reply);
     }
 
-    /** The client's request has a shape the conversion cannot carry to a Responses upstream. */
+    /** The client's request has a shape this conversion cannot carry: fatal, since no upstream of this kind can. */
     private AttemptOutcome<UpstreamReply> notConvertible() {
-        String message = "The request cannot be converted for a Responses upstream (an unsupported field value, "
-                + "e.g. an unknown response_format type).";
-        byte[] body = ("{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
-                + "\"param\":null,\"code\":\"unsupported_conversion\"}}").getBytes(StandardCharsets.UTF_8);
-        var reply = new UpstreamReply.Buffered(400, Map.of("content-type", "application/json"), body);
         return TABLE.outcome(AttemptSignal.http(PROVIDER, 400)
-                .withError("invalid_request_error", "unsupported_conversion", true), reply);
+                .withError("invalid_request_error", "unsupported_conversion", true),
+                OpenAiWire.notConvertibleReply("Responses", "an unknown response_format type"));
     }
 
-    /** The gateway's own memory budget was spent: a 503 in the client's (OpenAI) error shape, and no retry. */
+    /** The gateway's own memory budget was spent: a 503 for the client, and no retry. */
     private AttemptOutcome<UpstreamReply> overloaded() {
-        byte[] body = ("{\"error\":{\"message\":\"The gateway is at its limit of bytes in flight; retry shortly.\","
-                + "\"type\":\"api_error\",\"param\":null,\"code\":\"gateway_overloaded\"}}")
-                .getBytes(StandardCharsets.UTF_8);
-        var reply = new UpstreamReply.Buffered(503,
-                Map.of("content-type", "application/json", "retry-after", "1"), body);
-        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED), reply);
+        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED), OpenAiWire.overloadedReply());
     }
 
     private AttemptOutcome<UpstreamReply> rejected2xx(Fault fault) {
@@ -257,38 +245,4 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
                 .orElse(false);
     }
 
-    private static UpstreamReply.Buffered buffered(UpstreamExchange exchange, byte[] body) {
-        return new UpstreamReply.Buffered(exchange.status(), forwardedHeaders(exchange), body);
-    }
-
-    private static Map<String, String> forwardedHeaders(UpstreamExchange exchange) {
-        var headers = new LinkedHashMap<String, String>();
-        for (String name : FORWARDED_HEADERS) {
-            exchange.header(name).ifPresent(value -> headers.put(name, value));
-        }
-        return headers;
-    }
-
-    private static Map<String, String> streamHeaders(UpstreamExchange exchange) {
-        Map<String, String> headers = forwardedHeaders(exchange);
-        headers.put("content-type", "text/event-stream");
-        return headers;
-    }
-
-    private static Map<String, String> headers(AttemptRequest request) {
-        var headers = new LinkedHashMap<String, String>();
-        // Client headers are never forwarded: only what the upstream needs, with the proxy's own credential.
-        // A blank key means a keyless upstream (a local server), not a key to send.
-        if (!request.credential().secret().isBlank()) {
-            headers.put("Authorization", "Bearer " + request.credential().secret().reveal());
-        }
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
-        return headers;
-    }
-
-    private static URI endpoint(URI baseUrl) {
-        String base = baseUrl.toString();
-        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/responses");
-    }
 }

@@ -1,0 +1,81 @@
+package dev.tokenproxy.adapter.out.upstream.format.openai;
+
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
+import dev.tokenproxy.application.model.UpstreamReply;
+import dev.tokenproxy.application.port.out.AttemptRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP conventions every OpenAI-style API shares (Chat Completions, Responses): bearer auth with the proxy's own
+ * credential, JSON in, the few response headers worth passing on, and the gateway's own 503 in the OpenAI shape.
+ */
+public final class OpenAiWire {
+
+    /** Response headers worth passing on: how to read the body, which request it was, when to come back. */
+    private static final List<String> FORWARDED_HEADERS = List.of("content-type", "retry-after", "x-request-id");
+
+    private static final byte[] OVERLOADED_BODY = ("{\"error\":{\"message\":\"The gateway is at its limit of bytes "
+            + "in flight; retry shortly.\",\"type\":\"api_error\",\"param\":null,\"code\":\"gateway_overloaded\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    private OpenAiWire() {
+    }
+
+    /** {@code {base_url}/{path}}, whether or not the configured base ends with a slash. */
+    public static URI endpoint(URI baseUrl, String path) {
+        String base = baseUrl.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/" + path);
+    }
+
+    /** The complete request headers: client headers are never forwarded, only what the upstream needs. */
+    public static Map<String, String> requestHeaders(AttemptRequest request) {
+        var headers = new LinkedHashMap<String, String>();
+        // A blank key means a keyless upstream (a local server), not a key to send.
+        if (!request.credential().secret().isBlank()) {
+            headers.put("Authorization", "Bearer " + request.credential().secret().reveal());
+        }
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", request.stream() ? "text/event-stream" : "application/json");
+        return headers;
+    }
+
+    public static Map<String, String> forwardedHeaders(UpstreamExchange exchange) {
+        var headers = new LinkedHashMap<String, String>();
+        for (String name : FORWARDED_HEADERS) {
+            exchange.header(name).ifPresent(value -> headers.put(name, value));
+        }
+        return headers;
+    }
+
+    public static Map<String, String> streamHeaders(UpstreamExchange exchange) {
+        Map<String, String> headers = forwardedHeaders(exchange);
+        headers.putIfAbsent("content-type", "text/event-stream");
+        return headers;
+    }
+
+    public static UpstreamReply.Buffered buffered(UpstreamExchange exchange, byte[] body) {
+        return new UpstreamReply.Buffered(exchange.status(), forwardedHeaders(exchange), body);
+    }
+
+    /**
+     * The client's request has a shape the conversion to {@code upstreamApi} cannot carry: a 400 in the OpenAI shape
+     * (no upstream of that kind could take it either).
+     */
+    public static UpstreamReply.Buffered notConvertibleReply(String upstreamApi, String example) {
+        String message = "The request cannot be converted for a " + upstreamApi + " upstream (an unsupported field "
+                + "value, e.g. " + example + ").";
+        byte[] body = ("{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
+                + "\"param\":null,\"code\":\"unsupported_conversion\"}}").getBytes(StandardCharsets.UTF_8);
+        return new UpstreamReply.Buffered(400, Map.of("content-type", "application/json"), body);
+    }
+
+    /** The gateway's own memory budget was spent: a 503 in the OpenAI shape, telling the client to come back. */
+    public static UpstreamReply.Buffered overloadedReply() {
+        return new UpstreamReply.Buffered(503, Map.of("content-type", "application/json", "retry-after", "1"),
+                OVERLOADED_BODY.clone());
+    }
+}
