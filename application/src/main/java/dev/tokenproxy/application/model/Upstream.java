@@ -16,7 +16,8 @@ import java.util.Set;
  * @param allowsConversion   may serve clients of another API than its provider's own, by converting (e.g. a
  *                           Responses client from a Chat Completions upstream)
  */
-public record Upstream(String id, String provider, URI baseUrl, List<Secret> apiKeys, int priority, boolean enabled,
+public record Upstream(String id, String provider, URI baseUrl, CredentialSource credentialSource, int priority,
+                       boolean enabled,
                        Set<String> models, ModelMappings modelMappings, boolean echoRequestedModel,
                        boolean allowsConversion) {
 
@@ -24,7 +25,7 @@ public record Upstream(String id, String provider, URI baseUrl, List<Secret> api
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(baseUrl, "baseUrl");
-        apiKeys = List.copyOf(apiKeys);
+        Objects.requireNonNull(credentialSource, "credentialSource");
         models = Set.copyOf(models);
         Objects.requireNonNull(modelMappings, "modelMappings");
     }
@@ -33,11 +34,23 @@ public record Upstream(String id, String provider, URI baseUrl, List<Secret> api
         return models.isEmpty() || models.contains(model);
     }
 
+    /** An upstream with API keys from configuration (the common case, and the one tests build most). */
+    public static Upstream withApiKeys(String id, String provider, URI baseUrl, List<Secret> apiKeys) {
+        return new Upstream(id, provider, baseUrl, new CredentialSource.ApiKeys(apiKeys), 0, true, Set.of(),
+                ModelMappings.NONE, false, true);
+    }
+
+    /** The API keys of configuration; empty for an upstream that draws accounts. */
+    public List<Secret> apiKeys() {
+        return credentialSource instanceof CredentialSource.ApiKeys keys ? keys.keys() : List.of();
+    }
+
     /** Each API key is its own credential, named {@code key-1}, {@code key-2}, ... in configuration order. */
-    public List<Credential> credentials() {
-        var list = new ArrayList<Credential>(apiKeys.size());
-        for (int i = 0; i < apiKeys.size(); i++) {
-            list.add(new Credential(new CredentialKey(id, "key-" + (i + 1)), apiKeys.get(i)));
+    public List<Credential> apiKeyCredentials() {
+        var keys = apiKeys();
+        var list = new ArrayList<Credential>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            list.add(new Credential.ApiKey(new CredentialKey(id, "key-" + (i + 1)), keys.get(i)));
         }
         return list;
     }

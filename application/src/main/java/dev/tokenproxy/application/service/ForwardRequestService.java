@@ -55,7 +55,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
         Instant deadline = clock.instant().plus(settings.requestDeadline());
         var ordered = UpstreamOrdering.order(candidates, c -> c.upstream().priority(), settings.strategy(),
                 priority -> cursors.next("upstreams/" + command.format() + "/" + priority),
-                c -> cooldowns.allCoolingUntil(c.upstream().credentials()));
+                c -> cooldowns.allCoolingUntil(c.upstream().apiKeyCredentials()));
         var trail = new FailoverTrail();
         trail.candidates(ordered.size());
         for (var candidate : ordered) {
@@ -84,7 +84,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
     /** Walks one upstream's credential pool (behaviour §3); returns a reply only when one is to be delivered. */
     private Optional<UpstreamReply> walkPool(Candidate candidate, ForwardRequestCommand command, Instant deadline,
                                              FailoverTrail trail) {
-        var credentials = candidate.upstream().credentials();
+        var credentials = candidate.upstream().apiKeyCredentials();
         if (credentials.isEmpty()) {
             trail.skippedForCredentials();
             return Optional.empty();

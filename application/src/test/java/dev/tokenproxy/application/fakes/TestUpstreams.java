@@ -1,5 +1,6 @@
 package dev.tokenproxy.application.fakes;
 
+import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.domain.routing.ModelMappings;
@@ -75,7 +76,7 @@ public final class TestUpstreams {
         for (int i = 1; i <= keyCount; i++) {
             secrets.add(new Secret("sk-" + id + "-" + i));
         }
-        return new Upstream(id, provider, URI.create("http://" + id + ".invalid"), List.copyOf(secrets), priority,
+        return new Upstream(id, provider, URI.create("http://" + id + ".invalid"), new CredentialSource.ApiKeys(List.copyOf(secrets)), priority,
                 enabled, models, new ModelMappings(mappings), false, allowsConversion);
     }
 }

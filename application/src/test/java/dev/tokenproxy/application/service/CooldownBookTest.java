@@ -36,7 +36,7 @@ class CooldownBookTest {
     }
 
     private static Credential credential(String upstream, String id) {
-        return new Credential(new CredentialKey(upstream, id), new Secret("sk"));
+        return new Credential.ApiKey(new CredentialKey(upstream, id), new Secret("sk"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokenproxy.adapter.in.http.LocalApiKey;
 import dev.tokenproxy.application.model.AttemptTimeouts;
+import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.GatewaySettings;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
@@ -265,7 +266,7 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw ConfigException.at(item.field("model_mappings").path(), e.getMessage());
             }
-            upstreams.add(new Upstream(id, provider, baseUrl, keys,
+            upstreams.add(new Upstream(id, provider, baseUrl, new CredentialSource.ApiKeys(keys),
                     (int) item.field("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE),
                     item.field("enabled").bool(true), item.field("models").stringSet(), mappings,
                     item.field("echo_requested_model").bool(false), item.field("allow_conversion").bool(true)));

@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param natively     inbound formats the provider's upstream API speaks as they are
  * @param byConversion inbound formats it could serve by converting to and from a native one; an upstream serves
  *                     them only if it allows that conversion
+ * @param credentials  what its upstreams authenticate with: configured API keys or stored accounts
  */
-public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<InboundFormat> byConversion) {
+public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<InboundFormat> byConversion,
+                                 CredentialKind credentials) {
 
     /** Configuration lower-cases the value it reads, so a name with anything else could never be chosen. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -26,6 +28,7 @@ public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<I
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("provider name must be lower-case letters, digits and '_': " + name);
         }
+        Objects.requireNonNull(credentials, "credentials");
         natively = Set.copyOf(natively);
         byConversion = Set.copyOf(byConversion);
         // A conversion starts from a format the provider speaks: without one there is nothing to convert to.
@@ -37,7 +40,12 @@ public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<I
         }
     }
 
-    /** A provider that serves only the formats its upstream API speaks. */
+    /** A provider whose upstreams authenticate with API keys. */
+    public ProviderDescriptor(String name, Set<InboundFormat> natively, Set<InboundFormat> byConversion) {
+        this(name, natively, byConversion, CredentialKind.API_KEYS);
+    }
+
+    /** A provider that serves only the formats its upstream API speaks, with API keys. */
     public static ProviderDescriptor nativeOnly(String name, InboundFormat... natively) {
         return new ProviderDescriptor(name, Set.of(natively), Set.of());
     }
@@ -58,5 +66,13 @@ public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<I
         BY_CONVERSION,
         /** Not at all. */
         NONE
+    }
+
+    /** What an upstream of a provider authenticates with; configuration accepts only the matching fields. */
+    public enum CredentialKind {
+        /** {@code api_keys} in configuration. */
+        API_KEYS,
+        /** Stored, refreshable logins: {@code accounts} (a pool) or {@code account} (pinned). */
+        ACCOUNTS
     }
 }

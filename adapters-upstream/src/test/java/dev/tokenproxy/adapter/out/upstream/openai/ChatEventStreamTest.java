@@ -7,6 +7,7 @@ import dev.tokenproxy.adapter.out.upstream.http.HelidonWarmUp;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
+import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.port.out.AttemptRequest;
@@ -166,10 +167,10 @@ class ChatEventStreamTest {
     }
 
     private static AttemptRequest request(ScriptedHttpServer server, boolean stream) {
-        var upstream = new Upstream("raw", "openai", URI.create(server.url("/v1")), List.of(new Secret("k")), 0, true,
+        var upstream = new Upstream("raw", "openai", URI.create(server.url("/v1")), new CredentialSource.ApiKeys(List.of(new Secret("k"))), 0, true,
                 Set.of(), ModelMappings.NONE, false, true);
         byte[] body = ("{\"model\":\"m\",\"stream\":" + stream + "}").getBytes(StandardCharsets.UTF_8);
-        return new AttemptRequest(upstream, new Credential(new CredentialKey("raw", "key-1"), new Secret("k")),
+        return new AttemptRequest(upstream, new Credential.ApiKey(new CredentialKey("raw", "key-1"), new Secret("k")),
                 InboundFormat.CHAT, "m", "m", body, stream,
                 new AttemptTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5)),
                 Clock.systemUTC().instant().plusSeconds(30));

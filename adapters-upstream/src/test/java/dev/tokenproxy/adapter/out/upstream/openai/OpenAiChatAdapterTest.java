@@ -11,6 +11,7 @@ import dev.tokenproxy.adapter.out.upstream.http.HelidonWarmUp;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
+import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.port.out.AttemptRequest;
@@ -504,9 +505,9 @@ class OpenAiChatAdapterTest {
 
     private AttemptRequest request(String baseUrl, String body, String requested, String upstreamModel,
                                    boolean stream, AttemptTimeouts timeouts, boolean echo) {
-        var upstream = new Upstream("fake", "openai", URI.create(baseUrl), List.of(new Secret(KEY)), 0, true,
+        var upstream = new Upstream("fake", "openai", URI.create(baseUrl), new CredentialSource.ApiKeys(List.of(new Secret(KEY))), 0, true,
                 Set.of(), ModelMappings.NONE, echo, true);
-        return new AttemptRequest(upstream, new Credential(new CredentialKey("fake", "key-1"), new Secret(KEY)),
+        return new AttemptRequest(upstream, new Credential.ApiKey(new CredentialKey("fake", "key-1"), new Secret(KEY)),
                 InboundFormat.CHAT, requested, upstreamModel, body.getBytes(StandardCharsets.UTF_8), stream, timeouts,
                 clock.instant().plusSeconds(30));
     }

@@ -9,6 +9,7 @@ import dev.tokenproxy.adapter.out.upstream.http.HelidonWarmUp;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
+import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.ReplyStream;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
@@ -214,8 +215,8 @@ class OpenAiResponsesAdapterTest {
     private AttemptRequest request(InboundFormat format, String body, String requested, String upstreamModel,
                                    boolean stream) {
         var upstream = new Upstream("fake", OpenAiResponsesAdapter.PROVIDER, URI.create(fake.baseUrl()),
-                List.of(new Secret(KEY)), 0, true, Set.of(), ModelMappings.NONE, false, true);
-        return new AttemptRequest(upstream, new Credential(new CredentialKey("fake", "key-1"), new Secret(KEY)),
+                new CredentialSource.ApiKeys(List.of(new Secret(KEY))), 0, true, Set.of(), ModelMappings.NONE, false, true);
+        return new AttemptRequest(upstream, new Credential.ApiKey(new CredentialKey("fake", "key-1"), new Secret(KEY)),
                 format, requested, upstreamModel, body.getBytes(StandardCharsets.UTF_8), stream, GENEROUS,
                 clock.instant().plusSeconds(30));
     }
