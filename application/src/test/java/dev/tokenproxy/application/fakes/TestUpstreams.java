@@ -21,6 +21,7 @@ public final class TestUpstreams {
     private Set<String> models = Set.of();
     private Map<String, String> mappings = Map.of();
     private boolean allowsConversion = true;
+    private CredentialSource accounts;
 
     private TestUpstreams(String id) {
         this.id = id;
@@ -65,6 +66,18 @@ public final class TestUpstreams {
         return this;
     }
 
+    /** {@code accounts: all} (no ids) or {@code accounts: [ids]}: an unpinned pool from the account store. */
+    public TestUpstreams accounts(String... ids) {
+        this.accounts = new CredentialSource.AccountPool(List.of(ids));
+        return this;
+    }
+
+    /** {@code account: id}: pinned to one stored account. */
+    public TestUpstreams pinnedTo(String accountId) {
+        this.accounts = new CredentialSource.PinnedAccount(accountId);
+        return this;
+    }
+
     /** {@code allow_conversion: false}: only clients of the provider's own API. */
     public TestUpstreams noConversion() {
         this.allowsConversion = false;
@@ -76,7 +89,7 @@ public final class TestUpstreams {
         for (int i = 1; i <= keyCount; i++) {
             secrets.add(new Secret("sk-" + id + "-" + i));
         }
-        return new Upstream(id, provider, URI.create("http://" + id + ".invalid"), new CredentialSource.ApiKeys(List.copyOf(secrets)), priority,
-                enabled, models, new ModelMappings(mappings), false, allowsConversion);
+        var source = accounts != null ? accounts : new CredentialSource.ApiKeys(List.copyOf(secrets));
+        return new Upstream(id, provider, URI.create("http://" + id + ".invalid"), source, priority, enabled, models, new ModelMappings(mappings), false, allowsConversion);
     }
 }

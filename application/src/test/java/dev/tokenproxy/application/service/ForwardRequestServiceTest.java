@@ -15,7 +15,9 @@ import static dev.tokenproxy.application.fakes.Outcomes.timedOut;
 import static dev.tokenproxy.application.fakes.TestUpstreams.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenproxy.application.fakes.InMemoryAccountStore;
 import dev.tokenproxy.application.fakes.InMemoryCooldownStore;
+import dev.tokenproxy.application.fakes.ScriptedTokenRefresher;
 import dev.tokenproxy.application.fakes.MutableClock;
 import dev.tokenproxy.application.fakes.ScriptedUpstream;
 import dev.tokenproxy.application.fakes.TestUpstreams;
@@ -54,13 +56,18 @@ class ForwardRequestServiceTest {
     private final ScriptedUpstream openai = ScriptedUpstream.openai();
     private final Map<String, SendAttemptPort> adapters = new HashMap<>(Map.of("openai", openai));
     private GatewaySettings settings = GatewaySettings.DEFAULTS;
+    private final UsageBook usage = new UsageBook();
+    private final InMemoryAccountStore accounts = new InMemoryAccountStore();
+    private final ScriptedTokenRefresher refresher = new ScriptedTokenRefresher("codex", clock);
 
     // ---- harness -------------------------------------------------------------------------------------------
 
     private ForwardRequestService gateway(TestUpstreams... upstreams) {
         var catalog = new UpstreamCatalog(Arrays.stream(upstreams).map(TestUpstreams::build).toList());
-        return new ForwardRequestService(catalog, adapters,
-                new CooldownBook(store, CooldownPolicy.DEFAULTS, clock), settings, clock);
+        var cooldowns = new CooldownBook(store, CooldownPolicy.DEFAULTS, clock);
+        var pools = new CredentialPools(accounts, cooldowns, usage, clock);
+        return new ForwardRequestService(catalog, adapters, cooldowns, pools,
+                new AccountSessions(accounts, List.of(refresher), clock), settings, clock);
     }
 
     private GatewaySettings settings(RoutingStrategy strategy, RoutingStrategy accountStrategy, int inPlaceRetries) {
