@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokenproxy.adapter.in.http.LocalApiKey;
+import dev.tokenproxy.adapter.out.account.FileAccountStore;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.GatewaySettings;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamCatalog;
+import dev.tokenproxy.application.port.out.AccountStorePort;
+import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.bootstrap.provider.ProviderRegistry;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import dev.tokenproxy.domain.failover.RoutingStrategy;
@@ -130,6 +133,7 @@ public final class ConfigLoader {
                 : dataDir.resolve("accounts.json");
         var oauth = oauth(root.field("oauth"));
         var upstreams = upstreams(root.field("upstreams"));
+        requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile);
         requireKnownScopes(root.field("local_api_keys"), localKeys, upstreams);
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
         var limits = limits(root.field("limits"), maxBody);
@@ -257,21 +261,121 @@ public final class ConfigLoader {
             if (id.contains("/")) {
                 throw ConfigException.at(item.field("id").path(), "must not contain '/' (it routes 'id/model')");
             }
-            String provider = provider(item.field("provider")).descriptor().name();
+            var descriptor = provider(item.field("provider")).descriptor();
+            String provider = descriptor.name();
             URI baseUrl = url(item.field("base_url"), null);
-            var keys = item.field("api_keys").stringList().stream().map(Secret::new).toList();
+            var credentials = credentialSource(item, descriptor);
             ModelMappings mappings;
             try {
                 mappings = new ModelMappings(item.field("model_mappings").stringMap());
             } catch (IllegalArgumentException e) {
                 throw ConfigException.at(item.field("model_mappings").path(), e.getMessage());
             }
-            upstreams.add(new Upstream(id, provider, baseUrl, new CredentialSource.ApiKeys(keys),
+            upstreams.add(new Upstream(id, provider, baseUrl, credentials,
                     (int) item.field("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE),
                     item.field("enabled").bool(true), item.field("models").stringSet(), mappings,
                     item.field("echo_requested_model").bool(false), item.field("allow_conversion").bool(true)));
         }
         return new UpstreamCatalog(upstreams);
+    }
+
+    /**
+     * The provider says what its upstreams authenticate with; only those fields are accepted, so that an API key
+     * given to a Codex upstream (or an account to an OpenAI one) is an error rather than silently unused.
+     */
+    private static CredentialSource credentialSource(ConfigNode item, ProviderDescriptor descriptor) {
+        var apiKeys = item.field("api_keys");
+        var pool = item.field("accounts");
+        var pinned = item.field("account");
+        String provider = descriptor.name();
+        return switch (descriptor.credentials()) {
+            case API_KEYS -> {
+                for (var accountField : List.of(pool, pinned)) {
+                    if (accountField.isPresent()) {
+                        throw ConfigException.at(accountField.path(), "provider '" + provider
+                                + "' authenticates with api_keys, not with stored accounts");
+                    }
+                }
+                yield new CredentialSource.ApiKeys(apiKeys.stringList().stream().map(Secret::new).toList());
+            }
+            case ACCOUNTS -> {
+                if (apiKeys.isPresent()) {
+                    throw ConfigException.at(apiKeys.path(), "provider '" + provider + "' authenticates with stored "
+                            + "accounts: use 'accounts: all', 'accounts: [ids]' or 'account: id'");
+                }
+                if (pool.isPresent() && pinned.isPresent()) {
+                    throw ConfigException.at(pinned.path(), "cannot be combined with 'accounts': an upstream is "
+                            + "either pinned to one account or draws from a pool");
+                }
+                if (pinned.isPresent()) {
+                    yield new CredentialSource.PinnedAccount(pinned.requiredString());
+                }
+                if (!pool.isPresent() || pool.isString() && "all".equals(pool.requiredString())) {
+                    yield new CredentialSource.AccountPool(List.of());
+                }
+                if (pool.isString()) {
+                    throw ConfigException.at(pool.path(), "must be 'all' or a list of account ids");
+                }
+                var ids = List.copyOf(new java.util.LinkedHashSet<>(pool.stringList()));
+                if (ids.size() != pool.stringList().size()) {
+                    pool.stringSet(); // names the duplicate
+                }
+                if (ids.isEmpty()) {
+                    throw ConfigException.at(pool.path(), "lists no account; write 'all' for every account");
+                }
+                yield new CredentialSource.AccountPool(ids);
+            }
+        };
+    }
+
+    /**
+     * Upstreams that draw accounts need the account store, and every account they name must be in it, of their
+     * provider: otherwise the upstream could never serve, and the operator would learn it only from failed requests.
+     */
+    private static void requireKnownAccounts(ConfigNode list, UpstreamCatalog upstreams, Path accountsFile) {
+        var items = list.list();
+        AccountStorePort store = null;
+        for (int i = 0; i < upstreams.upstreams().size(); i++) {
+            var upstream = upstreams.upstreams().get(i);
+            var source = upstream.credentialSource();
+            if (source instanceof CredentialSource.ApiKeys) {
+                continue;
+            }
+            if (store == null) {
+                store = openAccountStore(accountsFile, items.get(i).path());
+            }
+            List<String> named = switch (source) {
+                case CredentialSource.PinnedAccount pinned -> List.of(pinned.id());
+                case CredentialSource.AccountPool pool -> pool.ids();
+                case CredentialSource.ApiKeys keys -> List.of();
+            };
+            String field = source instanceof CredentialSource.PinnedAccount ? "account" : "accounts";
+            for (String id : named) {
+                var account = store.find(id);
+                if (account.isEmpty()) {
+                    throw ConfigException.at(items.get(i).field(field).path(), "names account '" + id
+                            + "', which is not in the account store " + accountsFile);
+                }
+                if (!account.get().provider().equals(upstream.provider())) {
+                    throw ConfigException.at(items.get(i).field(field).path(), "names account '" + id
+                            + "' of provider '" + account.get().provider() + "', but the upstream is '"
+                            + upstream.provider() + "'");
+                }
+            }
+        }
+    }
+
+    private static AccountStorePort openAccountStore(Path accountsFile, String upstreamPath) {
+        if (!Files.exists(accountsFile)) {
+            throw ConfigException.at(upstreamPath, "draws stored accounts, but the account store " + accountsFile
+                    + " does not exist: import a login first (java -jar token-proxy.jar import-codex-login), or set "
+                    + "accounts_file");
+        }
+        try {
+            return FileAccountStore.open(accountsFile);
+        } catch (AccountStorePort.AccountStoreException e) {
+            throw ConfigException.at("accounts_file", e.getMessage());
+        }
     }
 
     private ProviderRegistry.Provider provider(ConfigNode node) {

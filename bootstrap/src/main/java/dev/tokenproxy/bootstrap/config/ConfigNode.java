@@ -41,6 +41,10 @@ final class ConfigNode {
         return !node.isMissingNode() && !node.isNull();
     }
 
+    boolean isString() {
+        return node != null && node.isTextual();
+    }
+
     ConfigNode field(String name) {
         return new ConfigNode(node.get(name), path.isEmpty() ? name : path + "." + name, env);
     }

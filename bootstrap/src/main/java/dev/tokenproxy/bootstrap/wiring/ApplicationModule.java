@@ -7,13 +7,19 @@ import dev.tokenproxy.application.model.GatewaySettings;
 import dev.tokenproxy.application.model.UpstreamCatalog;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import dev.tokenproxy.application.port.out.AccountStorePort;
 import dev.tokenproxy.application.port.out.CooldownStorePort;
+import dev.tokenproxy.application.port.out.TokenRefreshPort;
+import dev.tokenproxy.application.service.AccountSessions;
+import dev.tokenproxy.application.service.CredentialPools;
+import dev.tokenproxy.application.service.UsageBook;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.service.CooldownBook;
 import dev.tokenproxy.application.service.ForwardRequestService;
 import dev.tokenproxy.application.service.ListModelsService;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** The use cases, built from the ports the adapter modules bind. */
@@ -27,9 +33,22 @@ final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
+    CredentialPools credentialPools(AccountStorePort accounts, CooldownBook cooldowns, UsageBook usage, Clock clock) {
+        return new CredentialPools(accounts, cooldowns, usage, clock);
+    }
+
+    @Provides
+    @Singleton
+    AccountSessions accountSessions(AccountStorePort accounts, List<TokenRefreshPort> refreshers, Clock clock) {
+        return new AccountSessions(accounts, refreshers, clock);
+    }
+
+    @Provides
+    @Singleton
     ForwardRequestUseCase forwardRequest(UpstreamCatalog catalog, Map<String, SendAttemptPort> clientsByProvider,
-                                         CooldownBook cooldowns, GatewaySettings settings, Clock clock) {
-        return new ForwardRequestService(catalog, clientsByProvider, cooldowns, settings, clock);
+                                         CooldownBook cooldowns, CredentialPools pools, AccountSessions sessions,
+                                         GatewaySettings settings, Clock clock) {
+        return new ForwardRequestService(catalog, clientsByProvider, cooldowns, pools, sessions, settings, clock);
     }
 
     @Provides

@@ -21,6 +21,7 @@ public final class TokenProxyModules {
         return List.of(
                 new ConfigModule(config, clock),
                 new CooldownStoreModule(),
+                new AccountsModule(),
                 new UpstreamProvidersModule(providers),
                 new ApplicationModule(),
                 new HttpModule());

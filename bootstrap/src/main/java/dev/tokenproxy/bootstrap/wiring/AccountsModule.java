@@ -1,0 +1,34 @@
+package dev.tokenproxy.bootstrap.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.tokenproxy.adapter.out.account.FileAccountStore;
+import dev.tokenproxy.application.port.in.ReportUsageUseCase;
+import dev.tokenproxy.application.port.out.AccountStorePort;
+import dev.tokenproxy.application.port.out.TokenRefreshPort;
+import dev.tokenproxy.application.service.UsageBook;
+import dev.tokenproxy.bootstrap.config.GatewayConfig;
+import java.util.List;
+
+/** The account store, the token endpoints that refresh accounts, and the book of their usage windows. */
+final class AccountsModule extends AbstractModule {
+
+    @Override
+    protected void configure() {
+        bind(UsageBook.class).in(Singleton.class);
+        bind(ReportUsageUseCase.class).to(UsageBook.class);
+    }
+
+    @Provides
+    @Singleton
+    AccountStorePort accountStore(GatewayConfig config) {
+        return FileAccountStore.open(config.accountsFile());
+    }
+
+    @Provides
+    @Singleton
+    List<TokenRefreshPort> tokenRefreshers() {
+        return List.of();
+    }
+}
