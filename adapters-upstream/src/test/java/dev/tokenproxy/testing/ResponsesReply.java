@@ -72,18 +72,7 @@ public final class ResponsesReply {
      * {@code response.completed} with usage.
      */
     public static ResponsesReply ok(String text) {
-        Objects.requireNonNull(text, "text");
-        return new ResponsesReply((out, frames, usage) -> {
-            Usage counted = usageOf(usage, text);
-            if (!frames.stream()) {
-                out.sendJson(200, ResponsesFrames.write(finished(frames, "completed", text, counted, null)));
-                return;
-            }
-            var events = frames.eventStream(out);
-            streamMessage(events, frames, text, "completed");
-            events.send("response.completed", withResponse(finished(frames, "completed", text, counted, null)));
-            events.end();
-        });
+        return completedText(text, true);
     }
 
     /**
@@ -123,18 +112,7 @@ public final class ResponsesReply {
      * streamed: the response object with its output, as {@link #ok}.
      */
     public static ResponsesReply okWithOutputOnlyInItems(String text) {
-        Objects.requireNonNull(text, "text");
-        return new ResponsesReply((out, frames, usage) -> {
-            Usage counted = usageOf(usage, text);
-            if (!frames.stream()) {
-                out.sendJson(200, ResponsesFrames.write(finished(frames, "completed", text, counted, null)));
-                return;
-            }
-            var events = frames.eventStream(out);
-            streamMessage(events, frames, text, "completed");
-            events.send("response.completed", withResponse(frames.response("completed", null, counted, null, null)));
-            events.end();
-        });
+        return completedText(text, false);
     }
 
     /**
@@ -372,6 +350,24 @@ public final class ResponsesReply {
             var events = frames.eventStream(out);
             streamStart(events, frames);
             events.send("response.failed", withResponse(failed));
+            events.end();
+        });
+    }
+
+    /** {@link #ok}; {@code completedCarriesOutput} false leaves the streamed {@code response.completed} output empty. */
+    private static ResponsesReply completedText(String text, boolean completedCarriesOutput) {
+        Objects.requireNonNull(text, "text");
+        return new ResponsesReply((out, frames, usage) -> {
+            Usage counted = usageOf(usage, text);
+            ObjectNode whole = finished(frames, "completed", text, counted, null);
+            if (!frames.stream()) {
+                out.sendJson(200, ResponsesFrames.write(whole));
+                return;
+            }
+            var events = frames.eventStream(out);
+            streamMessage(events, frames, text, "completed");
+            events.send("response.completed", withResponse(completedCarriesOutput ? whole
+                    : frames.response("completed", null, counted, null, null)));
             events.end();
         });
     }
