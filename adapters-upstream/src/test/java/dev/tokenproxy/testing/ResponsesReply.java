@@ -72,18 +72,7 @@ public final class ResponsesReply {
      * {@code response.completed} with usage.
      */
     public static ResponsesReply ok(String text) {
-        Objects.requireNonNull(text, "text");
-        return new ResponsesReply((out, frames, usage) -> {
-            Usage counted = usageOf(usage, text);
-            if (!frames.stream()) {
-                out.sendJson(200, ResponsesFrames.write(finished(frames, "completed", text, counted, null)));
-                return;
-            }
-            var events = frames.eventStream(out);
-            streamMessage(events, frames, text, "completed");
-            events.send("response.completed", withResponse(finished(frames, "completed", text, counted, null)));
-            events.end();
-        });
+        return completedText(text, true);
     }
 
     /**
@@ -112,6 +101,34 @@ public final class ResponsesReply {
             events.send("response.function_call_arguments.done", ResponsesFrames.object()
                     .put("item_id", "fc_" + callId).put("output_index", 0).put("arguments", arguments));
             events.send("response.output_item.done", ResponsesFrames.object().put("output_index", 0).set("item", done));
+            events.send("response.completed", withResponse(completed));
+            events.end();
+        });
+    }
+
+    /**
+     * As {@link #ok}, but the final {@code response.completed} carries an empty {@code output}: the items are only in
+     * the {@code response.output_item.done} events, as the Codex backend may send them (protocols.md §3). Not
+     * streamed: the response object with its output, as {@link #ok}.
+     */
+    public static ResponsesReply okWithOutputOnlyInItems(String text) {
+        return completedText(text, false);
+    }
+
+    /**
+     * 200 that completes with no output items at all and zero output tokens: an empty completion. Streamed:
+     * {@code response.created}, {@code response.in_progress}, {@code response.completed}.
+     */
+    public static ResponsesReply emptyOutput() {
+        return new ResponsesReply((out, frames, usage) -> {
+            Usage counted = usage != null ? usage : new Usage(INPUT_TOKENS, CACHED_TOKENS, 0, 0);
+            ObjectNode completed = frames.response("completed", null, counted, null, null);
+            if (!frames.stream()) {
+                out.sendJson(200, ResponsesFrames.write(completed));
+                return;
+            }
+            var events = frames.eventStream(out);
+            streamStart(events, frames);
             events.send("response.completed", withResponse(completed));
             events.end();
         });
@@ -206,6 +223,29 @@ public final class ResponsesReply {
             var events = frames.eventStream(out);
             streamUpToDeltas(events, frames, Words.pieces(text), deltas);
             events.send("error", ResponsesFrames.object().put("code", code).put("message", message).putNull("param"));
+            events.end();
+        });
+    }
+
+    /**
+     * Streamed: the events of {@link #ok} up to and including the first {@code deltas} text deltas, then
+     * {@code response.failed} with {@code error {code, message}} and the proper end of the body: a failure after
+     * output. Not streamed: 200 with the failed response object.
+     */
+    public static ResponsesReply failedAfter(int deltas, String text, String code, String message) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(message, "message");
+        return new ResponsesReply((out, frames, usage) -> {
+            ObjectNode failed = frames.response("failed", null, null, ResponsesFrames.responseError(code, message),
+                    null);
+            if (!frames.stream()) {
+                out.sendJson(200, ResponsesFrames.write(failed));
+                return;
+            }
+            var events = frames.eventStream(out);
+            streamUpToDeltas(events, frames, Words.pieces(text), deltas);
+            events.send("response.failed", withResponse(failed));
             events.end();
         });
     }
@@ -310,6 +350,24 @@ public final class ResponsesReply {
             var events = frames.eventStream(out);
             streamStart(events, frames);
             events.send("response.failed", withResponse(failed));
+            events.end();
+        });
+    }
+
+    /** {@link #ok}; {@code completedCarriesOutput} false leaves the streamed {@code response.completed} output empty. */
+    private static ResponsesReply completedText(String text, boolean completedCarriesOutput) {
+        Objects.requireNonNull(text, "text");
+        return new ResponsesReply((out, frames, usage) -> {
+            Usage counted = usageOf(usage, text);
+            ObjectNode whole = finished(frames, "completed", text, counted, null);
+            if (!frames.stream()) {
+                out.sendJson(200, ResponsesFrames.write(whole));
+                return;
+            }
+            var events = frames.eventStream(out);
+            streamMessage(events, frames, text, "completed");
+            events.send("response.completed", withResponse(completedCarriesOutput ? whole
+                    : frames.response("completed", null, counted, null, null)));
             events.end();
         });
     }

@@ -1,5 +1,9 @@
 package dev.tokenproxy.adapter.out.upstream.responses;
 
+import static dev.tokenproxy.testing.OutcomeAssertions.assertRetryable;
+import static dev.tokenproxy.testing.OutcomeAssertions.buffered;
+import static dev.tokenproxy.testing.OutcomeAssertions.drain;
+import static dev.tokenproxy.testing.OutcomeAssertions.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -10,15 +14,12 @@ import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
 import dev.tokenproxy.application.model.CredentialSource;
-import dev.tokenproxy.application.model.ReplyStream;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.AttemptOutcome.Fatal;
-import dev.tokenproxy.domain.attempt.AttemptOutcome.Retryable;
-import dev.tokenproxy.domain.attempt.AttemptOutcome.Success;
 import dev.tokenproxy.domain.attempt.CooldownRule;
 import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -219,34 +220,6 @@ class OpenAiResponsesAdapterTest {
         return new AttemptRequest(upstream, new Credential.ApiKey(new CredentialKey("fake", "key-1"), new Secret(KEY)),
                 format, requested, upstreamModel, body.getBytes(StandardCharsets.UTF_8), stream, GENEROUS,
                 clock.instant().plusSeconds(30));
-    }
-
-    private static UpstreamReply.Buffered buffered(AttemptOutcome<UpstreamReply> outcome) {
-        assertThat(outcome).isInstanceOf(Success.class);
-        return (UpstreamReply.Buffered) ((Success<UpstreamReply>) outcome).response();
-    }
-
-    private static UpstreamReply.Streaming streaming(AttemptOutcome<UpstreamReply> outcome) {
-        assertThat(outcome).isInstanceOf(Success.class);
-        return (UpstreamReply.Streaming) ((Success<UpstreamReply>) outcome).response();
-    }
-
-    private static Retryable<UpstreamReply> assertRetryable(AttemptOutcome<UpstreamReply> outcome, RetryReason reason) {
-        assertThat(outcome).isInstanceOf(Retryable.class);
-        var retry = (Retryable<UpstreamReply>) outcome;
-        assertThat(retry.reason()).isEqualTo(reason);
-        return retry;
-    }
-
-    private static List<String> drain(ReplyStream stream) {
-        return assertTimeoutPreemptively(TEST_BOUND, () -> {
-            var frames = new ArrayList<String>();
-            byte[] frame;
-            while ((frame = stream.next()) != null) {
-                frames.add(new String(frame, StandardCharsets.UTF_8));
-            }
-            return frames;
-        });
     }
 
     private static JsonNode json(byte[] body) throws Exception {

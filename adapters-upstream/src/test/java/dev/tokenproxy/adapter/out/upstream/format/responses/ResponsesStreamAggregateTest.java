@@ -38,11 +38,56 @@ class ResponsesStreamAggregateTest {
     }
 
     @Test
-    void aStreamThatFailedHasNothingToDeliver() {
+    void aFailedStreamGivesItsFailedResponseForTheCallerToClassify() throws Exception {
         var stream = new Frames(SseFrames.event("response.failed", "{\"type\":\"response.failed\","
-                + "\"sequence_number\":2,\"response\":{\"id\":\"resp_1\",\"status\":\"failed\"}}"));
+                + "\"sequence_number\":2,\"response\":{\"id\":\"resp_1\",\"status\":\"failed\",\"output\":[],"
+                + "\"error\":{\"code\":\"server_is_overloaded\",\"message\":\"busy\"}}}"));
+
+        var response = JSON.readTree(ResponsesStreamAggregate.collect(stream).orElseThrow());
+
+        assertThat(response.path("status").asText()).isEqualTo("failed");
+        assertThat(response.at("/error/code").asText()).isEqualTo("server_is_overloaded");
+    }
+
+    @Test
+    void aStreamWithoutTerminalEventHasNothingToDeliver() {
+        var stream = new Frames(SseFrames.event("response.output_text.delta",
+                "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"delta\":\"Hi\"}"));
 
         assertThat(ResponsesStreamAggregate.collect(stream)).isEmpty();
+    }
+
+    @Test
+    void rebuildsAnEmptyCompletedOutputFromTheItemsDoneInOutputIndexOrder() throws Exception {
+        var stream = new Frames(
+                SseFrames.event("response.output_item.done", "{\"type\":\"response.output_item.done\","
+                        + "\"sequence_number\":5,\"output_index\":1,\"item\":{\"id\":\"msg_1\",\"type\":\"message\","
+                        + "\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hi\"}]}}"),
+                SseFrames.event("response.output_item.done", "{\"type\":\"response.output_item.done\","
+                        + "\"sequence_number\":3,\"output_index\":0,\"item\":{\"id\":\"rs_1\",\"type\":\"reasoning\","
+                        + "\"summary\":[]}}"),
+                SseFrames.event("response.completed", "{\"type\":\"response.completed\",\"sequence_number\":6,"
+                        + "\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[],"
+                        + "\"usage\":{\"output_tokens\":3}}}"));
+
+        var response = JSON.readTree(ResponsesStreamAggregate.collect(stream).orElseThrow());
+
+        assertThat(response.path("output")).extracting(item -> item.path("id").asText())
+                .containsExactly("rs_1", "msg_1");
+        assertThat(response.at("/output/1/content/0/text").asText()).isEqualTo("Hi");
+    }
+
+    @Test
+    void keepsACompletedOutputThatIsNotEmpty() throws Exception {
+        var stream = new Frames(
+                SseFrames.event("response.output_item.done", "{\"type\":\"response.output_item.done\","
+                        + "\"sequence_number\":2,\"output_index\":0,\"item\":{\"id\":\"msg_other\",\"type\":\"message\"}}"),
+                SseFrames.event("response.completed", COMPLETED));
+
+        var response = JSON.readTree(ResponsesStreamAggregate.collect(stream).orElseThrow());
+
+        assertThat(response.path("output")).hasSize(1);
+        assertThat(response.at("/output/0/content/0/text").asText()).isEqualTo("Hi");
     }
 
     /** A committed stream that hands out prepared frames. */
