@@ -82,6 +82,16 @@ public final class CodexLoginImport {
         return attributes.get(CodexTokens.ACCOUNT_ID);
     }
 
+    /**
+     * Whether {@code account} is this login: a codex account of the same person in the same ChatGPT account. Both
+     * must match, because a team workspace shares one ChatGPT account id among members who each log in.
+     */
+    public boolean isSameLoginAs(StoredAccount account) {
+        return account.provider().equals(CodexTokenRefresher.PROVIDER)
+                && chatgptAccountId().equals(account.attributes().get(CodexTokens.ACCOUNT_ID))
+                && email().equals(Optional.ofNullable(account.attributes().get(CodexTokens.EMAIL)));
+    }
+
     /** The login as an active {@code codex} account named {@code id}, expiring when its access token does. */
     public StoredAccount account(String id) {
         return new StoredAccount(id, CodexTokenRefresher.PROVIDER, AccountStatus.ACTIVE, accessToken,
