@@ -1,18 +1,22 @@
 package dev.tokenproxy.bootstrap;
 
 import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
+import dev.tokenproxy.bootstrap.cli.ImportCodexLoginCommand;
 import dev.tokenproxy.bootstrap.config.ConfigException;
 import dev.tokenproxy.bootstrap.config.ConfigLoader;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import dev.tokenproxy.bootstrap.config.HostLimits;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar token-proxy.jar [--config FILE]}: loads the configuration (the file, else
  * {@code TOKEN_PROXY_CONFIG}, else the embedded default), starts the gateway and prints the
  * {@code token-proxy listening on ...} line, the only line it writes to stdout. Logs go to stderr.
+ *
+ * <p>{@code java -jar token-proxy.jar import-codex-login ...} runs {@link ImportCodexLoginCommand} instead.
  *
  * <p>Exit codes: 0 after SIGTERM/SIGINT, 1 when it cannot start (e.g. the port is taken), 2 for an invalid
  * configuration, 3 when the listener stopped accepting connections while running (a supervisor should restart it).
@@ -27,6 +31,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && ImportCodexLoginCommand.NAME.equals(args[0])) {
+            System.exit(new ImportCodexLoginCommand(System.getenv(), Path.of(System.getProperty("user.home")),
+                    System.out, System.err).run(List.of(args).subList(1, args.length)));
+            return;
+        }
         ConsoleLogging.install();
         // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
         ListenerLossWatch.install(Main::exitListenerLost);
@@ -72,15 +81,13 @@ public final class Main {
                 }
                 case "--help", "-h" -> {
                     System.out.println("usage: java -jar token-proxy.jar [--config FILE]");
+                    System.out.println("       java -jar token-proxy.jar " + ImportCodexLoginCommand.USAGE);
                     System.exit(0);
                 }
                 default -> throw new ConfigException("unknown argument '" + args[i] + "' (usage: [--config FILE])");
             }
         }
-        if (file == null) {
-            file = System.getenv("TOKEN_PROXY_CONFIG");
-        }
-        return file == null || file.isBlank() ? loader.loadEmbeddedDefault() : loader.loadFile(Path.of(file));
+        return loader.load(file);
     }
 
     private static void logConnectionLimit(GatewayConfig config, System.Logger log) {

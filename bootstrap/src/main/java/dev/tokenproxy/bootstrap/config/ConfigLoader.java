@@ -65,6 +65,18 @@ public final class ConfigLoader {
         this.providers = providers;
     }
 
+    /**
+     * The configuration the gateway runs with: {@code configOption} (the {@code --config} argument) when given, else
+     * the file named by {@code TOKEN_PROXY_CONFIG}, else the embedded default. The gateway and its commands all
+     * resolve it here, so they agree on where things are (the account store, say).
+     *
+     * @param configOption the {@code --config} argument, or null when there was none
+     */
+    public GatewayConfig load(String configOption) {
+        String file = configOption != null ? configOption : env.get("TOKEN_PROXY_CONFIG");
+        return file == null || file.isBlank() ? loadEmbeddedDefault() : loadFile(Path.of(file));
+    }
+
     public GatewayConfig loadFile(Path file) {
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {

@@ -299,6 +299,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theConfigOptionWinsOverTokenProxyConfigWhichWinsOverTheEmbeddedDefault() throws Exception {
+        Path option = Files.writeString(folder.resolve("option.yaml"), "accounts_file: ./option.json\n");
+        Path fromEnv = Files.writeString(folder.resolve("env.yaml"), "accounts_file: ./env.json\n");
+        var loader = new ConfigLoader(Map.of("TOKEN_PROXY_CONFIG", fromEnv.toString()));
+
+        assertThat(loader.load(option.toString()).accountsFile()).isEqualTo(folder.resolve("option.json"));
+        assertThat(loader.load(null).accountsFile()).isEqualTo(folder.resolve("env.json"));
+        assertThat(new ConfigLoader(Map.of()).load(null).source()).isEqualTo("embedded default");
+        assertThat(new ConfigLoader(Map.of("TOKEN_PROXY_CONFIG", " ")).load(null).accountsFile())
+                .isEqualTo(Path.of("data", "accounts.json").toAbsolutePath());
+    }
+
+    @Test
     void aMissingFileIsAConfigExceptionNamingTheFile() {
         Path missing = folder.resolve("nope.yaml");
 
