@@ -1,5 +1,6 @@
 package dev.tokenproxy.bootstrap.provider;
 
+import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
@@ -40,7 +41,8 @@ public final class ProviderRegistry {
     public static ProviderRegistry ofThisBuild() {
         return new ProviderRegistry(List.of(
                 new Provider(OpenAiChatAdapter.DESCRIPTOR, OpenAiChatAdapter.class),
-                new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class)));
+                new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class),
+                new Provider(CodexAdapter.DESCRIPTOR, CodexAdapter.class)));
     }
 
     public Collection<Provider> providers() {

@@ -4,11 +4,13 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.tokenproxy.adapter.out.account.FileAccountStore;
+import dev.tokenproxy.adapter.out.upstream.codex.CodexTokenRefresher;
 import dev.tokenproxy.application.port.in.ReportUsageUseCase;
 import dev.tokenproxy.application.port.out.AccountStorePort;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
 import dev.tokenproxy.application.service.UsageBook;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
+import java.time.Clock;
 import java.util.List;
 
 /** The account store, the token endpoints that refresh accounts, and the book of their usage windows. */
@@ -28,7 +30,7 @@ final class AccountsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    List<TokenRefreshPort> tokenRefreshers() {
-        return List.of();
+    List<TokenRefreshPort> tokenRefreshers(GatewayConfig config, Clock clock) {
+        return List.of(new CodexTokenRefresher(config.oauth().codexTokenUrl(), clock));
     }
 }

@@ -5,8 +5,10 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
+import dev.tokenproxy.application.port.in.ReportUsageUseCase;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
@@ -45,6 +47,12 @@ final class UpstreamProvidersModule extends AbstractModule {
     @Singleton
     OpenAiChatAdapter openAiChatAdapter(UpstreamHttpClient http, Clock clock) {
         return new OpenAiChatAdapter(http, clock);
+    }
+
+    @Provides
+    @Singleton
+    CodexAdapter codexAdapter(UpstreamHttpClient http, Clock clock, ReportUsageUseCase usage) {
+        return new CodexAdapter(http, clock, usage);
     }
 
     @Provides

@@ -107,7 +107,7 @@ class ConfigValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"codex", "kiro", "anthropic"})
+    @ValueSource(strings = {"kiro", "anthropic"})
     void aContractProviderThatThisVersionCannotServeIsRefused(String provider) {
         assertRefusedAt("""
                 upstreams:
@@ -121,18 +121,7 @@ class ConfigValidationTest {
         assertRefusedAt("upstreams: [{ id: g, provider: gemini, base_url: \"https://g.example/v1\" }]\n",
                 "upstreams[0].provider", "(known: anthropic, codex, kiro, openai, openai_responses)");
         assertRefusedAt("upstreams: [{ id: k, provider: kiro, base_url: \"https://k.example/v1\" }]\n",
-                "upstreams[0].provider", "(available: openai, openai_responses)");
-    }
-
-    @Test
-    void theContractsCodexPoolExampleIsRefusedAtItsProvider() {
-        assertRefusedAt("""
-                upstreams:
-                  - id: codex-pool
-                    provider: codex
-                    base_url: https://chatgpt.com/backend-api/codex
-                    accounts: all
-                """, "upstreams[0].provider", "codex");
+                "upstreams[0].provider", "(available: codex, openai, openai_responses)");
     }
 
     @Test

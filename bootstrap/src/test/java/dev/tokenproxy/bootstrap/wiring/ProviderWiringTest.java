@@ -60,6 +60,11 @@ class ProviderWiringTest {
     }
 
     private GatewayConfig load(ProviderRegistry registry, String provider) throws IOException {
+        // An upstream of an account provider draws every account of the default store: one must exist.
+        Files.createDirectories(folder.resolve("data"));
+        Files.writeString(folder.resolve("data/accounts.json"), """
+                { "accounts": [ { "id": "a", "provider": "%s", "status": "active", "access_token": "at" } ] }
+                """.formatted(provider));
         Path file = Files.writeString(folder.resolve("token-proxy.yaml"), """
                 upstreams:
                   - { id: only, provider: %s, base_url: "https://upstream.example/v1" }
@@ -115,7 +120,7 @@ class ProviderWiringTest {
                 .satisfies(u -> assertThat(u.provider()).isEqualTo(name));
         withPorts(config, registry, ports -> {
             assertThat(ports.get(name)).isInstanceOf(FakeAdapter.class);
-            assertThat(ports).containsOnlyKeys("openai", "openai_responses", name);
+            assertThat(ports).containsOnlyKeys("openai", "openai_responses", "codex", name);
         });
     }
 }
