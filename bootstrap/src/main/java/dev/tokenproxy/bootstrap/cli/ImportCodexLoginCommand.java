@@ -86,7 +86,7 @@ public final class ImportCodexLoginCommand {
             String id = save(store, login, options);
             out.println("imported codex account '" + id + "' (" + login.email().orElse("no email") + ") into "
                     + store.file());
-            out.println(WARNING.formatted(from));
+            out.println(WARNING.formatted(from.toAbsolutePath()));
             return EXIT_OK;
         } catch (CodexLoginImport.UnusableLoginException | AccountStoreException | Refused e) {
             return fail(EXIT_FAILED, e.getMessage());
