@@ -5,6 +5,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.tokenproxy.adapter.out.account.FileAccountStore;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexTokenRefresher;
+import dev.tokenproxy.application.model.CredentialSource;
+import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.in.ReportUsageUseCase;
 import dev.tokenproxy.application.port.out.AccountStorePort;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
@@ -12,6 +14,7 @@ import dev.tokenproxy.application.service.UsageBook;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** The account store, the token endpoints that refresh accounts, and the book of their usage windows. */
 final class AccountsModule extends AbstractModule {
@@ -22,10 +25,36 @@ final class AccountsModule extends AbstractModule {
         bind(ReportUsageUseCase.class).to(UsageBook.class);
     }
 
+    /**
+     * The store file is read only when an upstream draws accounts (configuration checked it then); otherwise a
+     * broken or foreign file at the default path must not stop a gateway that never uses it.
+     */
     @Provides
     @Singleton
     AccountStorePort accountStore(GatewayConfig config) {
-        return FileAccountStore.open(config.accountsFile());
+        boolean drawsAccounts = config.upstreams().upstreams().stream()
+                .anyMatch(u -> !(u.credentialSource() instanceof CredentialSource.ApiKeys));
+        return drawsAccounts ? FileAccountStore.open(config.accountsFile()) : NoAccounts.INSTANCE;
+    }
+
+    /** The store of a gateway without account upstreams. */
+    private enum NoAccounts implements AccountStorePort {
+        INSTANCE;
+
+        @Override
+        public List<StoredAccount> accounts() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<StoredAccount> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void update(StoredAccount account) {
+            throw new IllegalStateException("no upstream draws accounts: nothing updates one");
+        }
     }
 
     @Provides
