@@ -75,7 +75,7 @@ public final class ImportCodexLoginCommand {
         }
         GatewayConfig config;
         try {
-            config = new ConfigLoader(env).load(options.config());
+            config = new ConfigLoader(env).withoutAccountChecks().load(options.config());
         } catch (ConfigException | IllegalArgumentException e) {
             return fail(EXIT_BAD_USAGE, "invalid configuration: " + e.getMessage());
         }

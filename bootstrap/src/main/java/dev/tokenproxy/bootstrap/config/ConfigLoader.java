@@ -49,6 +49,7 @@ public final class ConfigLoader {
     private final Map<String, String> env;
     private final HostLimits host;
     private final ProviderRegistry providers;
+    private final boolean checkAccounts;
 
     public ConfigLoader(Map<String, String> env) {
         this(env, HostLimits.current());
@@ -63,6 +64,22 @@ public final class ConfigLoader {
         this.env = Map.copyOf(env);
         this.host = host;
         this.providers = providers;
+        this.checkAccounts = true;
+    }
+
+    private ConfigLoader(ConfigLoader loader, boolean checkAccounts) {
+        this.env = loader.env;
+        this.host = loader.host;
+        this.providers = loader.providers;
+        this.checkAccounts = checkAccounts;
+    }
+
+    /**
+     * A loader that does not require the account store to exist or to hold the accounts upstreams name: for the
+     * command that fills the store, which must be able to read the configuration before the first account is in.
+     */
+    public ConfigLoader withoutAccountChecks() {
+        return new ConfigLoader(this, false);
     }
 
     /**
@@ -145,7 +162,9 @@ public final class ConfigLoader {
                 : dataDir.resolve("accounts.json");
         var oauth = oauth(root.field("oauth"));
         var upstreams = upstreams(root.field("upstreams"));
-        requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile);
+        if (checkAccounts) {
+            requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile);
+        }
         requireKnownScopes(root.field("local_api_keys"), localKeys, upstreams);
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
         var limits = limits(root.field("limits"), maxBody);

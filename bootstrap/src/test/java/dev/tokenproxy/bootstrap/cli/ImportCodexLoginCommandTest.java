@@ -71,6 +71,21 @@ class ImportCodexLoginCommandTest {
     }
 
     @Test
+    void theFirstImportWorksWithAConfigWhoseCodexUpstreamNeedsTheStoreItIsAboutToCreate() throws IOException {
+        Files.writeString(config, """
+                accounts_file: ./secrets/accounts.json
+                upstreams:
+                  - { id: codex, provider: codex, base_url: "https://chatgpt.com/backend-api/codex", account: alice }
+                """);
+        Path login = codexLogin("auth.json", "acct-1", "alice@example.com", "rt-alice");
+
+        int exit = run("--config", config.toString(), "--from", login.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(storedAccounts()).extracting(StoredAccount::id).containsExactly("alice");
+    }
+
+    @Test
     void theStoreFileIsOwnerOnly() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
 
