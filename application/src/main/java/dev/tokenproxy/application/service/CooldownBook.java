@@ -49,8 +49,12 @@ public final class CooldownBook {
         return Optional.ofNullable(earliest);
     }
 
-    /** Success closes a cooldown (the half-open probe passed); a retryable failure cools as its rule says. */
-    public void record(CredentialKey key, AttemptOutcome<?> outcome) {
+    /**
+     * Success closes a cooldown (the half-open probe passed); a retryable failure cools as its rule says.
+     *
+     * @return until when the credential now cools, if it does
+     */
+    public Optional<Instant> record(CredentialKey key, AttemptOutcome<?> outcome) {
         switch (outcome) {
             case AttemptOutcome.Success<?> s -> store.clear(key);
             case AttemptOutcome.Retryable<?> r -> {
@@ -59,9 +63,11 @@ public final class CooldownBook {
                 if (next != null && next != previous) {
                     store.save(key, next);
                 }
+                return coolingUntil(key);
             }
             case AttemptOutcome.Fatal<?> f -> { }
             case AttemptOutcome.SkippedAuth<?> s -> { }
         }
+        return Optional.empty();
     }
 }

@@ -7,15 +7,22 @@ import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.application.port.in.ForwardRequestCommand;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ForwardResult;
+import dev.tokenproxy.application.port.in.ForwardSummary;
 import dev.tokenproxy.application.port.in.GatewayFailure;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
+import dev.tokenproxy.domain.attempt.CooldownRule;
+import dev.tokenproxy.domain.attempt.RetryReason;
+import dev.tokenproxy.domain.classify.AttemptSignal;
+import dev.tokenproxy.domain.classify.ClassificationTable;
+import dev.tokenproxy.domain.cooldown.WaitSeconds;
 import dev.tokenproxy.domain.failover.FailoverDecision;
 import dev.tokenproxy.domain.failover.FailoverPolicy;
 import dev.tokenproxy.domain.failover.UpstreamOrdering;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
@@ -66,7 +73,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
         for (var candidate : ordered) {
             var delivered = walkPool(candidate, command, deadline, trail);
             if (delivered.isPresent()) {
-                return new ForwardResult.Delivered(delivered.get());
+                return delivered.get();
             }
             if (pastDeadline(deadline)) {
                 trail.deadlinePassed();
@@ -86,8 +93,8 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
                 Optional.empty());
     }
 
-    /** Walks one upstream's credential pool; returns a reply only when one is to be delivered. */
-    private Optional<UpstreamReply> walkPool(Candidate candidate, ForwardRequestCommand command, Instant deadline,
+    /** Walks one upstream's credential pool; returns a result only when a reply is to be delivered. */
+    private Optional<ForwardResult> walkPool(Candidate candidate, ForwardRequestCommand command, Instant deadline,
                                              FailoverTrail trail) {
         var members = pools.poolOf(candidate.upstream());
         var pool = new FailoverPolicy.Pool<>(settings.accountStrategy().order(members.order(),
@@ -108,19 +115,23 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
             var sent = attempt(candidate, sentWith, refreshFirst, command, deadline);
             sentWith = sent.credential();
             var outcome = sent.outcome();
-            trail.attempted(outcome);
+            trail.attempted(member.key(), outcome);
             var attempt = new FailoverPolicy.Attempt<>(sessions.refreshable(member), refreshed, resendsLeft, tried);
             var decision = FailoverPolicy.decide(outcome, attempt, pool, pools::stateOf);
+            Optional<Instant> coolingUntil = Optional.empty();
             if (!(decision instanceof FailoverDecision.RefreshThenResend)) {
                 // Recorded before the next send: a resend in place is not blocked by its own attempt's cooldown,
                 // while a 401 that a refresh may cure does not cool the account.
-                cooldowns.record(member.key(), outcome);
+                coolingUntil = cooldowns.record(member.key(), outcome);
             }
-            log(member, outcome);
+            log(command, trail.attempts(), member, outcome, coolingUntil);
             refreshFirst = false;
             switch (decision) {
                 case FailoverDecision.Deliver<Credential, UpstreamReply> deliver -> {
-                    return Optional.of(deliverable(deliver.outcome()));
+                    var summary = new ForwardSummary(trail.attempts(), Optional.of(member.key()),
+                            Optional.of(candidate.upstreamModel()));
+                    return Optional.of(new ForwardResult.Delivered(
+                            watched(deliverable(deliver.outcome()), command, member), summary));
                 }
                 case FailoverDecision.ResendInPlace<Credential, UpstreamReply> resend -> resendsLeft--;
                 case FailoverDecision.RefreshThenResend<Credential, UpstreamReply> refresh -> {
@@ -169,6 +180,38 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
     private record Sent(Credential credential, AttemptOutcome<UpstreamReply> outcome) {
     }
 
+    /** A delivered stream that breaks after its output still counts against its credential, when it ends. */
+    private UpstreamReply watched(UpstreamReply reply, ForwardRequestCommand command, Credential member) {
+        if (!(reply instanceof UpstreamReply.Streaming streaming)) {
+            return reply;
+        }
+        return new UpstreamReply.Streaming(streaming.status(), streaming.headers(),
+                new BreakageWatch(streaming.stream(), signal -> brokeAfterOutput(command, member, signal)));
+    }
+
+    private void brokeAfterOutput(ForwardRequestCommand command, Credential member, AttemptSignal signal) {
+        var cooldown = switch (ClassificationTable.defaults().outcome(signal, null)) {
+            case AttemptOutcome.Retryable<Object> r -> r.cooldown();
+            default -> CooldownRule.NONE;
+        };
+        var failure = new AttemptOutcome.Retryable<UpstreamReply>(RetryReason.STREAM_BROKEN_AFTER_OUTPUT,
+                signal.status(), null, cooldown);
+        var until = cooldowns.record(member.key(), failure);
+        LOG.log(Level.WARNING, "request {0}: stream via {1} broke after output ({2}){3}; the client got an error "
+                + "event, nothing was replayed", command.requestId(), member.key(), describe(signal),
+                coolingText(until));
+    }
+
+    private static String describe(AttemptSignal signal) {
+        String what = signal.fault().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return signal.errorCode() == null ? what : what + ", " + signal.errorCode();
+    }
+
+    private String coolingText(Optional<Instant> until) {
+        return until.map(at -> ", cooling " + WaitSeconds.roundedUp(Duration.between(clock.instant(), at)) + " s")
+                .orElse(", not cooled");
+    }
+
     private static UpstreamReply deliverable(AttemptOutcome<UpstreamReply> outcome) {
         return switch (outcome) {
             case AttemptOutcome.Success<UpstreamReply> s -> s.response();
@@ -182,16 +225,25 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
         return !clock.instant().isBefore(deadline);
     }
 
-    private static void log(Credential credential, AttemptOutcome<UpstreamReply> outcome) {
+    /** One line per attempt that did not deliver, with its reason and what it did to the credential. */
+    private void log(ForwardRequestCommand command, int attempt, Credential credential,
+                     AttemptOutcome<UpstreamReply> outcome, Optional<Instant> coolingUntil) {
+        String id = command.requestId();
         switch (outcome) {
             case AttemptOutcome.Retryable<UpstreamReply> r -> LOG.log(Level.INFO,
-                    "attempt via {0} failed: {1} (status {2}), cooldown {3}",
-                    credential.key(), r.reason(), r.status(), r.cooldown());
+                    "request {0}: attempt {1} via {2} failed: {3} ({4}){5}", id, attempt, credential.key(),
+                    r.reason().describe(), r.status() == 0 ? "no HTTP answer" : "HTTP " + r.status(),
+                    coolingText(coolingUntil));
             case AttemptOutcome.Fatal<UpstreamReply> f -> LOG.log(Level.INFO,
-                    "attempt via {0} rejected the request itself (status {1})", credential.key(), f.status());
+                    "request {0}: attempt {1} via {2}: the upstream rejected the request itself (HTTP {3}); no other "
+                    + "upstream is tried", id, attempt, credential.key(), f.status());
             case AttemptOutcome.SkippedAuth<UpstreamReply> s -> LOG.log(Level.INFO,
-                    "skipped {0}: {1}", credential.key(), s.why());
-            default -> LOG.log(Level.DEBUG, "attempt via {0}: {1}", credential.key(), outcome.getClass().getSimpleName());
+                    "request {0}: skipped {1}: {2}", id, credential.key(), s.why());
+            case AttemptOutcome.Success<UpstreamReply> s when !s.is2xx() -> LOG.log(Level.INFO,
+                    "request {0}: attempt {1} via {2} answered HTTP {3}; trying the next credential or upstream",
+                    id, attempt, credential.key(), s.status());
+            case AttemptOutcome.Success<UpstreamReply> s -> LOG.log(Level.DEBUG,
+                    "request {0}: attempt {1} via {2} answered HTTP {3}", id, attempt, credential.key(), s.status());
         }
     }
 }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The final answer of behaviour §4.5 when nothing was delivered. */
 class FailoverTrailTest {
 
+    private static final dev.tokenproxy.domain.cooldown.CredentialKey KEY =
+            new dev.tokenproxy.domain.cooldown.CredentialKey("up", "key-1");
+
     private final Instant now = Instant.parse("2025-01-01T00:00:00Z");
     private final FailoverTrail trail = new FailoverTrail();
 
@@ -57,8 +60,8 @@ class FailoverTrailTest {
     @Test
     void prefersARememberedUpstreamReplyToATimeout() {
         trail.candidates(2);
-        trail.attempted(deliverable(404, "a 404"));
-        trail.attempted(timedOut());
+        trail.attempted(KEY, deliverable(404, "a 404"));
+        trail.attempted(KEY, timedOut());
 
         var result = trail.finalResult(now);
 
@@ -69,8 +72,8 @@ class FailoverTrailTest {
     @Test
     void keepsTheLatestUpstreamReply() {
         trail.candidates(2);
-        trail.attempted(serverError(500, "first"));
-        trail.attempted(serverError(503, "second"));
+        trail.attempted(KEY, serverError(500, "first"));
+        trail.attempted(KEY, serverError(503, "second"));
 
         var reply = ((ForwardResult.Delivered) trail.finalResult(now)).reply();
         assertThat(reply.status()).isEqualTo(503);
@@ -80,7 +83,7 @@ class FailoverTrailTest {
     @Test
     void answersTimeoutWhenTheDeadlinePassedWithoutAnyReply() {
         trail.candidates(1);
-        trail.attempted(connectRefused());
+        trail.attempted(KEY, connectRefused());
         trail.deadlinePassed();
 
         assertThat(failure()).isEqualTo(GatewayFailure.TIMEOUT);
@@ -89,7 +92,7 @@ class FailoverTrailTest {
     @Test
     void answersUpstreamUnavailableAfterTransportFailures() {
         trail.candidates(1);
-        trail.attempted(connectRefused());
+        trail.attempted(KEY, connectRefused());
 
         assertThat(failure()).isEqualTo(GatewayFailure.UPSTREAM_UNAVAILABLE);
     }

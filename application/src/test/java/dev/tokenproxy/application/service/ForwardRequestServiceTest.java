@@ -676,13 +676,46 @@ class ForwardRequestServiceTest {
     void stopsFailingOverWhenTheDeadlinePassesBetweenUpstreams() {
         var gw = gateway(upstream("a"), upstream("b"), upstream("c"));
         openai.onSend(r -> clock.advance(Duration.ofSeconds(160)));
-        openai.willReturn("a", "key-1", credentialRejected(403, "a forbidden"));
+        openai.willReturn("a", "key-1", deliverable(404, "a has no such model"));
         openai.willReturn("b", "key-1", timedOut());
 
         var result = gw.forward(chat("gpt-4o"));
 
         assertThat(openai.targets()).containsExactly("a/key-1", "b/key-1");
-        assertDelivered(result, 403, "a forbidden");
+        assertDelivered(result, 404, "a has no such model");
+    }
+
+    @Test
+    void anUpstreamRefusingItsOwnCredentialIsNeverShownAsTheClientsAuthFailure() {
+        var gw = gateway(upstream("a"), upstream("b"));
+        openai.willReturn("a", "key-1", credentialRejected(401, "Incorrect API key provided: sk-a***"));
+        openai.willReturn("b", "key-1", credentialRejected(403, "forbidden"));
+
+        var failed = assertFailed(gw.forward(chat("gpt-4o")), GatewayFailure.UPSTREAM_CREDENTIAL_REJECTED);
+
+        assertThat(failed.message()).contains("upstream 'b'").contains("HTTP 403").doesNotContain("sk-");
+        assertThat(failed.summary().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aLaterDeliverableAnswerWinsOverAnEarlierCredentialRefusal() {
+        var gw = gateway(upstream("a"), upstream("b"));
+        openai.willReturn("a", "key-1", credentialRejected(401, "bad key"));
+        openai.willReturn("b", "key-1", deliverable(404, "b has no such model"));
+
+        assertDelivered(gw.forward(chat("gpt-4o")), 404, "b has no such model");
+    }
+
+    @Test
+    void aDeliveredAnswerNamesTheUpstreamCredentialAndModelThatServedIt() {
+        var gw = gateway(upstream("a"), upstream("b").mappings(Map.of("gpt-4o", "gpt-4.1")));
+        openai.willReturn("a", "key-1", serverError(502, "down"), serverError(502, "down"));
+        openai.willReturn("b", "key-1", ok("from b"));
+
+        var result = gw.forward(chat("gpt-4o"));
+
+        assertThat(result.summary()).isEqualTo(new dev.tokenproxy.application.port.in.ForwardSummary(3,
+                Optional.of(key("b", "key-1")), Optional.of("gpt-4.1")));
     }
 
     // ---- cooldown lifecycle (§5) ----------------------------------------------------------------------------

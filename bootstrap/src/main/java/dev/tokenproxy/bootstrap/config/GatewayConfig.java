@@ -12,12 +12,13 @@ import java.util.List;
 /**
  * The validated configuration (configuration contract), already turned into the types the modules use.
  *
- * @param source where it came from, for the first log line ("embedded default" or a file path)
+ * @param source             where it came from, for the first log line ("embedded default" or a file path)
+ * @param clientRetryWaitMax gateway errors that ask for a longer wait answer {@code x-should-retry: false}
  */
 public record GatewayConfig(String source, String host, int port, Path dataDir, List<LocalApiKey> localApiKeys,
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
-                            Duration shutdownGrace, Limits limits) {
+                            Duration shutdownGrace, Limits limits, Duration clientRetryWaitMax) {
 
     public GatewayConfig {
         localApiKeys = List.copyOf(localApiKeys);

@@ -39,7 +39,7 @@ final class HttpModule extends AbstractModule {
                 // We drain on SIGTERM ourselves (see Main), so that the exit code is 0.
                 .shutdownHook(false)
                 .routing(routing -> GatewayRouting.routing(routing, forward, models, localKeys,
-                        config.maxRequestBodyBytes(), inFlight))
+                        config.maxRequestBodyBytes(), inFlight, config.clientRetryWaitMax()))
                 // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
                 .directHandlers(GatewayRouting.directHandlers());
         guard.configure(server);

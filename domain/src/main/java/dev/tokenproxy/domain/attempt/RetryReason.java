@@ -17,6 +17,8 @@ public enum RetryReason {
     REFRESH_FAILED,
     /** TCP connect refused or unreachable host. */
     CONNECT_FAILED,
+    /** The upstream's host name does not resolve: a typo or a DNS outage, neither cured by resending at once. */
+    UNKNOWN_HOST,
     /** The connection was reset or closed before a complete response. */
     CONNECTION_RESET,
     /** TLS handshake failed (bad certificate, protocol mismatch). */
@@ -25,12 +27,22 @@ public enum RetryReason {
     TIMED_OUT,
     /** A stream broke (error event, malformed event, early end) before any output reached the client. */
     STREAM_FAILED_BEFORE_OUTPUT,
+    /**
+     * A stream broke after its output reached the client: never replayed, but it counts against the credential like
+     * any transient failure.
+     */
+    STREAM_BROKEN_AFTER_OUTPUT,
     /** The response broke HTTP or was larger than the gateway buffers: resending to the same upstream won't help. */
     BAD_RESPONSE,
     /** A 2xx whose post-processing found no content at all. */
     EMPTY_COMPLETION,
     /** A deliverable non-2xx that ended a credential pool; kept as retryable so the next upstream is tried. */
     UPSTREAM_REJECTED;
+
+    /** The reason in words, for log lines and error messages: {@code connect failed}. */
+    public String describe() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
 
     /** Whether the final error for this reason is a gateway timeout (504) rather than a bad gateway (502). */
     public boolean isTimeout() {

@@ -90,6 +90,7 @@ public final class ClassificationTable {
                 status(520, 524, Verdict.retry(RetryReason.SERVER_ERROR, transientCool)),
                 status(529, Verdict.retry(RetryReason.SERVER_ERROR, transientCool)),
                 fault(Fault.CONNECT_REFUSED, Verdict.retry(RetryReason.CONNECT_FAILED, transientCool)),
+                fault(Fault.UNKNOWN_HOST, Verdict.retry(RetryReason.UNKNOWN_HOST, transientCool)),
                 fault(Fault.CONNECTION_RESET, Verdict.retry(RetryReason.CONNECTION_RESET, transientCool)),
                 fault(Fault.TLS_FAILURE, Verdict.retry(RetryReason.TLS_FAILED, transientCool)),
                 fault(Fault.CONNECT_TIMEOUT, Verdict.retry(RetryReason.TIMED_OUT, transientCool)),

@@ -7,6 +7,8 @@ package dev.tokenproxy.domain.classify;
 public enum Fault {
     NONE,
     CONNECT_REFUSED,
+    /** The upstream's host name did not resolve. */
+    UNKNOWN_HOST,
     CONNECT_TIMEOUT,
     CONNECTION_RESET,
     TLS_FAILURE,

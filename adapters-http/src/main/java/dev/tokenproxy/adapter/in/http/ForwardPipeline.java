@@ -8,6 +8,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,13 +22,15 @@ final class ForwardPipeline {
     private final LocalApiKeys localKeys;
     private final long maxRequestBodyBytes;
     private final InFlightBytes inFlight;
+    private final Duration clientRetryWaitMax;
 
     ForwardPipeline(ForwardRequestUseCase forward, LocalApiKeys localKeys, long maxRequestBodyBytes,
-                    InFlightBytes inFlight) {
+                    InFlightBytes inFlight, Duration clientRetryWaitMax) {
         this.forward = forward;
         this.localKeys = localKeys;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
         this.inFlight = inFlight;
+        this.clientRetryWaitMax = clientRetryWaitMax;
     }
 
     /** The route handler for {@code dialect}'s endpoint. */
@@ -36,9 +39,18 @@ final class ForwardPipeline {
     }
 
     private void handle(InboundDialect dialect, ServerRequest req, ServerResponse res) {
+        var line = new RequestLine(RequestIds.of(req), req.prologue().method().text() + " " + req.path().path());
+        try {
+            handle(dialect, req, res, line);
+        } finally {
+            line.log();
+        }
+    }
+
+    private void handle(InboundDialect dialect, ServerRequest req, ServerResponse res, RequestLine line) {
         Optional<LocalApiKey> client = localKeys.authenticate(req.headers());
         if (client.isEmpty()) {
-            LocalApiKeys.unauthorized().send(res, dialect.errors());
+            line.refused(LocalApiKeys.unauthorized()).send(res, dialect.errors());
             return;
         }
         // Held from admission until the response is written: the body, and about as much again for its parse tree.
@@ -48,12 +60,12 @@ final class ForwardPipeline {
             reserved = 2 * declared.getAsLong();
             if (!inFlight.tryReserve(reserved)) {
                 discardBody(req);
-                refuseOverloaded(res, dialect);
+                refuseOverloaded(res, dialect, line);
                 return;
             }
         }
         try {
-            forwardWithin(dialect, req, res, client.get(), reserved);
+            forwardWithin(dialect, req, res, client.get(), reserved, line);
         } finally {
             inFlight.release(reserved);
         }
@@ -61,20 +73,20 @@ final class ForwardPipeline {
 
     /** Reads, checks and forwards an admitted request; {@code reserved} bytes of the budget are already held. */
     private void forwardWithin(InboundDialect dialect, ServerRequest req, ServerResponse res, LocalApiKey client,
-                               long reserved) {
+                               long reserved, RequestLine line) {
         byte[] body;
         switch (BoundedBody.read(req, maxRequestBodyBytes)) {
             case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
             case BoundedBody.Outcome.TooLarge tooLarge -> {
-                GatewayError.invalidRequest(413, "request_too_large",
-                        "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res, dialect.errors());
+                line.refused(GatewayError.invalidRequest(413, "request_too_large",
+                        "The request body exceeds " + maxRequestBodyBytes + " bytes.")).send(res, dialect.errors());
                 return;
             }
             case BoundedBody.Outcome.Malformed malformed -> {
                 // Where this body ends is unknown, so nothing after it can be read as the next request.
                 res.header(HeaderValues.CONNECTION_CLOSE);
-                GatewayError.invalidRequest(400, "malformed_body",
-                        "The request body could not be read: " + malformed.reason() + ".")
+                line.refused(GatewayError.invalidRequest(400, "malformed_body",
+                        "The request body could not be read: " + malformed.reason() + "."))
                         .send(res, dialect.errors());
                 return;
             }
@@ -82,18 +94,20 @@ final class ForwardPipeline {
         // A chunked body declared no length: it is counted once read, before anything is done with it.
         long unreserved = 2L * body.length - reserved;
         if (unreserved > 0 && !inFlight.tryReserve(unreserved)) {
-            refuseOverloaded(res, dialect);
+            refuseOverloaded(res, dialect, line);
             return;
         }
         try {
             var parsed = dialect.parser().apply(body);
             if (parsed.error() != null) {
-                parsed.error().send(res, dialect.errors());
+                line.refused(parsed.error()).send(res, dialect.errors());
                 return;
             }
             var command = new ForwardRequestCommand(dialect.format(), parsed.fields().model(),
-                    parsed.fields().stream(), body, client.upstreams());
-            ForwardResultWriter.write(forward.forward(command), res, dialect.errors());
+                    parsed.fields().stream(), body, client.upstreams(), line.id());
+            line.forwarding(command.model(), parsed.fields().stream());
+            var result = forward.forward(command);
+            line.forwarded(result, ForwardResultWriter.write(result, res, dialect.errors(), clientRetryWaitMax));
         } finally {
             if (unreserved > 0) {
                 inFlight.release(unreserved);
@@ -120,8 +134,8 @@ final class ForwardPipeline {
         }
     }
 
-    private static void refuseOverloaded(ServerResponse res, InboundDialect dialect) {
+    private static void refuseOverloaded(ServerResponse res, InboundDialect dialect, RequestLine line) {
         res.header(HeaderNames.RETRY_AFTER, "1");
-        GatewayError.overloaded().send(res, dialect.errors());
+        line.refused(GatewayError.overloaded()).send(res, dialect.errors());
     }
 }

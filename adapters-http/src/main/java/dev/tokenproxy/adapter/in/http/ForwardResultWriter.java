@@ -1,63 +1,103 @@
 package dev.tokenproxy.adapter.in.http;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
-import dev.tokenproxy.application.port.in.GatewayFailure;
 import dev.tokenproxy.application.model.ReplyStream;
+import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.application.model.UpstreamReply;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 
 /** Maps a {@link ForwardResult} onto the HTTP response, in one place. */
 final class ForwardResultWriter {
 
-    private static final System.Logger LOG = System.getLogger(ForwardResultWriter.class.getName());
 
     private ForwardResultWriter() {
     }
 
-    /** Writes {@code result}; the gateway's own errors in {@code errors}, the client API's shape. */
-    static void write(ForwardResult result, ServerResponse res, ErrorShape errors) {
-        switch (result) {
+    /** Names the upstream and credential that served (labels, never secrets). */
+    static final String UPSTREAM_HEADER = "x-token-proxy-upstream";
+    /** How many requests were sent upstream for this one. */
+    static final String ATTEMPTS_HEADER = "x-token-proxy-attempts";
+
+    /**
+     * Writes {@code result}; the gateway's own errors in {@code errors}, the client API's shape.
+     *
+     * @param clientRetryWaitMax a longer wait than this is answered {@code x-should-retry: false} (behaviour §4.6): an
+     *                           SDK must never sleep minutes inside one call because of the gateway
+     */
+    static Written write(ForwardResult result, ServerResponse res, ErrorShape errors, Duration clientRetryWaitMax) {
+        var summary = result.summary();
+        summary.servedBy().ifPresent(key -> res.header(UPSTREAM_HEADER, key.toString()));
+        res.header(ATTEMPTS_HEADER, Integer.toString(summary.attempts()));
+        return switch (result) {
             case ForwardResult.Delivered d -> deliver(d.reply(), res);
-            case ForwardResult.Failed f -> writeFailure(f, res, errors);
-        }
+            case ForwardResult.Failed f -> {
+                var error = failure(f, clientRetryWaitMax);
+                f.retryAfter().ifPresent(wait -> res.header(HeaderNames.RETRY_AFTER, Long.toString(wait.toSeconds())));
+                error.send(res, errors);
+                yield new Written(error.status(), Optional.of(error.code()), Optional.empty(), false);
+            }
+        };
     }
 
-    static GatewayError failure(ForwardResult.Failed failed) {
+    /**
+     * What went out, for the request's log line.
+     *
+     * @param errorCode         the gateway's own error code, when it answered itself
+     * @param brokenAfterOutput what ended a delivered stream early, after output
+     * @param clientLeft        the client went away during a stream (recorded as 499)
+     */
+    record Written(int status, Optional<String> errorCode, Optional<AttemptSignal> brokenAfterOutput,
+                   boolean clientLeft) {
+    }
+
+    static GatewayError failure(ForwardResult.Failed failed, Duration clientRetryWaitMax) {
         return switch (failed.failure()) {
-            case NO_UPSTREAM -> GatewayError.gateway(502, "no_upstream", failed.message());
+            case NO_UPSTREAM -> GatewayError.configuration(502, "no_upstream", failed.message());
             case MODEL_NOT_SUPPORTED -> GatewayError.invalidRequest(404, "model_not_supported", failed.message())
                     .withParam("model");
-            case NO_CONFIGURED_CREDENTIAL -> GatewayError.gateway(502, "no_configured_credential", failed.message());
-            case ALL_COOLING -> GatewayError.gateway(503, "upstreams_cooling_down", failed.message());
+            case NO_CONFIGURED_CREDENTIAL -> GatewayError.configuration(502, "no_configured_credential",
+                    failed.message());
+            case UPSTREAM_CREDENTIAL_REJECTED -> GatewayError.configuration(502, "upstream_credential_rejected",
+                    failed.message());
+            case ALL_COOLING -> GatewayError.gateway(503, "upstreams_cooling_down", failed.message())
+                    .withShouldRetry(failed.retryAfter().map(wait -> wait.compareTo(clientRetryWaitMax) <= 0)
+                            .orElse(true));
             case TIMEOUT -> GatewayError.gateway(504, "upstream_timeout", failed.message());
             case UPSTREAM_UNAVAILABLE -> GatewayError.gateway(502, "upstream_unavailable", failed.message());
         };
     }
 
-    static void writeFailure(ForwardResult.Failed failed, ServerResponse res, ErrorShape errors) {
-        failed.retryAfter().ifPresent(wait -> res.header(HeaderNames.RETRY_AFTER, Long.toString(wait.toSeconds())));
-        failure(failed).send(res, errors);
-    }
-
-    private static void deliver(UpstreamReply reply, ServerResponse res) {
+    private static Written deliver(UpstreamReply reply, ServerResponse res) {
         res.status(reply.status());
-        reply.headers().forEach(res::header);
-        switch (reply) {
-            case UpstreamReply.Buffered b -> res.send(b.body());
-            case UpstreamReply.Streaming s -> pump(s.stream(), res);
-        }
+        // The gateway's request id (set by RequestIds) names this request; an adapter's own never replaces it.
+        reply.headers().forEach((name, value) -> {
+            if (!RequestIds.HEADER.equalsIgnoreCase(name)) {
+                res.header(name, value);
+            }
+        });
+        return switch (reply) {
+            case UpstreamReply.Buffered b -> {
+                res.send(b.body());
+                yield new Written(reply.status(), Optional.empty(), Optional.empty(), false);
+            }
+            case UpstreamReply.Streaming s -> {
+                boolean completed = pump(s.stream(), res);
+                yield new Written(reply.status(), Optional.empty(), s.stream().brokenAfterOutput(), !completed);
+            }
+        };
     }
 
     /**
      * Sends each chunk as soon as the upstream produced it. A failed write means the client went away: the
      * upstream call is cancelled by closing the stream.
      */
-    private static void pump(ReplyStream stream, ServerResponse res) {
+    private static boolean pump(ReplyStream stream, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (stream; OutputStream out = res.outputStream()) {
             byte[] chunk;
@@ -65,8 +105,9 @@ final class ForwardResultWriter {
                 out.write(chunk);
                 out.flush();
             }
+            return true;
         } catch (IOException | UncheckedIOException e) {
-            LOG.log(Level.INFO, "client disconnected during a stream (499); upstream call cancelled");
+            return false;
         }
     }
 }

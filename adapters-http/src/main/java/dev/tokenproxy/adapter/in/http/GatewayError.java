@@ -7,14 +7,31 @@ import io.helidon.webserver.http.ServerResponse;
  * An error the gateway itself produces (not an upstream's), independent of the API it is written in: each inbound
  * format renders it in its own {@link ErrorShape}.
  */
-record GatewayError(int status, String type, String code, String message, String param) {
+record GatewayError(int status, String type, String code, String message, String param, boolean shouldRetry) {
 
+    /**
+     * The SDKs' own retry header (the OpenAI and Anthropic SDKs obey it before status and Retry-After): every
+     * gateway error says whether sending the same request again can help.
+     */
+    static final String SHOULD_RETRY = "x-should-retry";
+
+    /** The client's request is wrong: sending it again cannot help. */
     static GatewayError invalidRequest(int status, String code, String message) {
-        return new GatewayError(status, "invalid_request_error", code, message, null);
+        return new GatewayError(status, "invalid_request_error", code, message, null, false);
     }
 
+    /** The gateway or its upstreams failed this time; a retry may well succeed. */
     static GatewayError gateway(int status, String code, String message) {
-        return new GatewayError(status, "api_error", code, message, null);
+        return new GatewayError(status, "api_error", code, message, null, true);
+    }
+
+    /** A failure of the gateway's configuration (no upstream, rejected credentials): a retry meets the same. */
+    static GatewayError configuration(int status, String code, String message) {
+        return new GatewayError(status, "api_error", code, message, null, false);
+    }
+
+    GatewayError withShouldRetry(boolean retry) {
+        return new GatewayError(status, type, code, message, param, retry);
     }
 
     /** The gateway's own memory budget is spent: try again in a moment (sent with {@code Retry-After: 1}). */
@@ -24,7 +41,7 @@ record GatewayError(int status, String type, String code, String message, String
     }
 
     GatewayError withParam(String name) {
-        return new GatewayError(status, type, code, message, name);
+        return new GatewayError(status, type, code, message, name, shouldRetry);
     }
 
     /** The body in the OpenAI shape (what {@link ErrorShape#OPENAI} writes). */
@@ -40,6 +57,7 @@ record GatewayError(int status, String type, String code, String message, String
     /** Sends this error in the shape of the client's API. */
     void send(ServerResponse res, ErrorShape shape) {
         res.status(status);
+        res.header(SHOULD_RETRY, Boolean.toString(shouldRetry));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(shape.body(this));
     }

@@ -7,12 +7,16 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 
 /** The gateway's routing table, shared by {@code main} and the tests. */
 public final class GatewayRouting {
 
     private static final System.Logger LOG = System.getLogger(GatewayRouting.class.getName());
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** What a client may call, for the answer to anything else. */
+    static final String SERVED = "POST /v1/chat/completions, POST /v1/responses, GET /v1/models and GET /health";
 
     private GatewayRouting() {
     }
@@ -23,14 +27,29 @@ public final class GatewayRouting {
      */
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
                                LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight) {
-        routing.addFilter(new ConnectionReuse())
+        routing(routing, forward, models, localKeys, maxRequestBodyBytes, inFlight, DEFAULT_CLIENT_RETRY_WAIT_MAX);
+    }
+
+    /** The default of {@code client_retry_wait_max_seconds} (behaviour §4.6). */
+    public static final Duration DEFAULT_CLIENT_RETRY_WAIT_MAX = Duration.ofSeconds(20);
+
+    /**
+     * @param clientRetryWaitMax gateway errors asking for a longer wait than this say {@code x-should-retry: false}
+     */
+    public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
+                               LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight,
+                               Duration clientRetryWaitMax) {
+        routing.addFilter(new RequestIds())
+                .addFilter(new ConnectionReuse())
                 .get("/health", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(HEALTHY);
                 })
-                .register(new OpenAiEndpoints(forward, models, localKeys, maxRequestBodyBytes, inFlight))
-                .any((req, res) -> GatewayError.invalidRequest(404, "unknown_url",
-                        "Unknown request URL: " + req.prologue().method().text() + " " + req.path().path()).send(res))
+                .register(new OpenAiEndpoints(forward, models, localKeys, maxRequestBodyBytes, inFlight,
+                        clientRetryWaitMax))
+                .any((req, res) -> GatewayError.invalidRequest(404, "unknown_url", "This gateway does not serve "
+                        + req.prologue().method().text() + " " + req.path().path() + ". It serves " + SERVED
+                        + "; clients take the base URL http://HOST:PORT/v1.").send(res))
                 // The budget of bytes in flight is meant to prevent this; if the heap runs out anyway, the client
                 // gets the same answer as for a spent budget, never a 500.
                 .error(OutOfMemoryError.class, (req, res, e) -> {

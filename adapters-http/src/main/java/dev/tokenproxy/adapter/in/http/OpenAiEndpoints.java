@@ -23,8 +23,8 @@ final class OpenAiEndpoints implements HttpService {
     private final LocalApiKeys localKeys;
 
     OpenAiEndpoints(ForwardRequestUseCase forward, ListModelsUseCase models, LocalApiKeys localKeys,
-                           long maxRequestBodyBytes, InFlightBytes inFlight) {
-        this.pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight);
+                    long maxRequestBodyBytes, InFlightBytes inFlight, java.time.Duration clientRetryWaitMax) {
+        this.pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax);
         this.models = models;
         this.localKeys = localKeys;
     }

@@ -26,6 +26,18 @@ final class ControlledReplyStream implements ReplyStream {
     }
 
     /** Ends the stream after the chunks released so far. */
+    private volatile dev.tokenproxy.domain.classify.AttemptSignal brokenBy;
+
+    /** The stream will say, once it has ended, that {@code signal} broke it after its output. */
+    void brokenBy(dev.tokenproxy.domain.classify.AttemptSignal signal) {
+        this.brokenBy = signal;
+    }
+
+    @Override
+    public java.util.Optional<dev.tokenproxy.domain.classify.AttemptSignal> brokenAfterOutput() {
+        return java.util.Optional.ofNullable(brokenBy);
+    }
+
     void end() {
         chunks.add(END);
     }

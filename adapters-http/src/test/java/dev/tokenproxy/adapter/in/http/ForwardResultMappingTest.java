@@ -26,7 +26,7 @@ class ForwardResultMappingTest {
         String body = "{\"id\":\"chatcmpl-9\",  \"model\" : \"gpt-4.1-2025\",\"choices\":[]}";
         try (var gateway = RunningGateway.open()) {
             gateway.forward.answer(new ForwardResult.Delivered(new UpstreamReply.Buffered(200,
-                    Map.of("content-type", "application/json; charset=utf-8", "x-request-id", "req_123",
+                    Map.of("content-type", "application/json; charset=utf-8", "x-upstream-request-id", "req_123",
                             "openai-processing-ms", "42"),
                     body.getBytes(StandardCharsets.UTF_8))));
 
@@ -35,7 +35,7 @@ class ForwardResultMappingTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo(body);
             assertThat(response.headers().firstValue("content-type")).contains("application/json; charset=utf-8");
-            assertThat(response.headers().firstValue("x-request-id")).contains("req_123");
+            assertThat(response.headers().firstValue("x-upstream-request-id")).contains("req_123");
             assertThat(response.headers().firstValue("openai-processing-ms")).contains("42");
         }
     }
@@ -73,6 +73,7 @@ class ForwardResultMappingTest {
             "MODEL_NOT_SUPPORTED,      404, invalid_request_error, model_not_supported",
             "NO_CONFIGURED_CREDENTIAL, 502, api_error,             no_configured_credential",
             "ALL_COOLING,              503, api_error,             upstreams_cooling_down",
+            "UPSTREAM_CREDENTIAL_REJECTED, 502, api_error,         upstream_credential_rejected",
             "TIMEOUT,                  504, api_error,             upstream_timeout",
             "UPSTREAM_UNAVAILABLE,     502, api_error,             upstream_unavailable",
     })
@@ -92,7 +93,52 @@ class ForwardResultMappingTest {
     @Test
     void everyGatewayFailureIsCoveredByTheMappingTable() {
         // Guards the table above: a new enum constant must get a row (and a status) of its own.
-        assertThat(EnumSet.allOf(GatewayFailure.class)).hasSize(6);
+        assertThat(EnumSet.allOf(GatewayFailure.class)).hasSize(7);
+    }
+
+    @ParameterizedTest(name = "{0} -> x-should-retry: {1}")
+    @CsvSource({
+            "NO_UPSTREAM,                  false",
+            "MODEL_NOT_SUPPORTED,          false",
+            "NO_CONFIGURED_CREDENTIAL,     false",
+            "UPSTREAM_CREDENTIAL_REJECTED, false",
+            "TIMEOUT,                      true",
+            "UPSTREAM_UNAVAILABLE,         true",
+    })
+    void everyGatewayFailureTellsTheSdkWhetherARetryCanHelp(GatewayFailure failure, boolean retry) {
+        try (var gateway = RunningGateway.open()) {
+            gateway.forward.answer(ScriptedForwardUseCase.failed(failure, "explanation"));
+
+            var response = gateway.send(gateway.chat(CHAT));
+
+            assertThat(response.headers().firstValue("x-should-retry")).contains(Boolean.toString(retry));
+        }
+    }
+
+    @Test
+    void aCoolingWaitLongerThanTheClientRetryMaximumTellsTheSdkNotToRetryButStillSaysTheHonestWait() {
+        try (var gateway = RunningGateway.open()) {
+            gateway.forward.answer(new ForwardResult.Failed(GatewayFailure.ALL_COOLING, "cooling",
+                    Optional.of(Duration.ofSeconds(300))));
+            var longWait = gateway.send(gateway.chat(CHAT));
+            gateway.forward.answer(new ForwardResult.Failed(GatewayFailure.ALL_COOLING, "cooling",
+                    Optional.of(Duration.ofSeconds(20))));
+            var shortWait = gateway.send(gateway.chat(CHAT));
+
+            assertThat(longWait.headers().firstValue("x-should-retry")).contains("false");
+            assertThat(longWait.headers().firstValue("retry-after")).contains("300");
+            assertThat(shortWait.headers().firstValue("x-should-retry")).contains("true");
+        }
+    }
+
+    @Test
+    void aRefusedRequestTellsTheSdkNotToRetry() {
+        try (var gateway = RunningGateway.open()) {
+            var response = gateway.send(gateway.chat("{\"model\": \"gpt"));
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("x-should-retry")).contains("false");
+        }
     }
 
     @Test

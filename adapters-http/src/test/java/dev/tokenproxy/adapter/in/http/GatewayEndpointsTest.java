@@ -63,7 +63,9 @@ class GatewayEndpointsTest {
             var response = gateway.get("/v1/nothing-here");
 
             var error = assertOpenAiError(response, 404, "invalid_request_error", "unknown_url");
-            assertThat(error.path("message").asText()).contains("/v1/nothing-here");
+            assertThat(error.path("message").asText()).contains("GET /v1/nothing-here")
+                    .as("names what this gateway serves, so the client sees its base URL is right")
+                    .contains("POST /v1/chat/completions", "POST /v1/responses", "GET /v1/models");
         }
     }
 

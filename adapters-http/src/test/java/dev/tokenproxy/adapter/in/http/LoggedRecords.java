@@ -39,6 +39,24 @@ final class LoggedRecords extends Handler implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code count} records of logger {@code name} were published, for lines written after the response
+     * left (a request's line is logged once its answer is out); false if 10 s pass first.
+     */
+    boolean awaitRecords(String name, int count) throws InterruptedException {
+        synchronized (records) {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (records.stream().filter(r -> name.equals(r.getLoggerName())).count() < count) {
+                long left = giveUp - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(records, left);
+            }
+            return true;
+        }
+    }
+
     /** Records an operator sees with the default INFO level. */
     List<LogRecord> visible() {
         return records.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue()).toList();
@@ -55,7 +73,10 @@ final class LoggedRecords extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
-        records.add(record);
+        synchronized (records) {
+            records.add(record);
+            records.notifyAll();
+        }
         if (CONNECTION_HANDLER.equals(record.getLoggerName()) && record.getMessage().endsWith("socket closed")) {
             socketsClosed.countDown();
         }

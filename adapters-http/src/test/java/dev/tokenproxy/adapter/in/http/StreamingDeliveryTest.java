@@ -37,7 +37,7 @@ class StreamingDeliveryTest {
 
     private static ForwardResult streaming(ControlledReplyStream stream) {
         return new ForwardResult.Delivered(new UpstreamReply.Streaming(200,
-                Map.of("content-type", "text/event-stream", "x-request-id", "req_s1"), stream));
+                Map.of("content-type", "text/event-stream", "x-upstream-request-id", "req_s1"), stream));
     }
 
     /** Reads one line on another thread, so that a line that never comes fails the test instead of hanging it. */
@@ -109,7 +109,7 @@ class StreamingDeliveryTest {
             assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
                     ct -> assertThat(ct).startsWith("text/event-stream"));
             assertThat(response.headers().firstValue("cache-control")).contains("no-cache");
-            assertThat(response.headers().firstValue("x-request-id")).contains("req_s1");
+            assertThat(response.headers().firstValue("x-upstream-request-id")).contains("req_s1");
             assertThat(response.headers().firstValue("content-length")).isEmpty();
         }
     }

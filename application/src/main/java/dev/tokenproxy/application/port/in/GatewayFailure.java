@@ -10,6 +10,11 @@ public enum GatewayFailure {
     NO_CONFIGURED_CREDENTIAL,
     /** Every credential of every candidate is cooling; retry after the earliest recovery. */
     ALL_COOLING,
+    /**
+     * The last word was an upstream refusing the gateway's own credential (401, 402, 403 of its key or account):
+     * never shown as the client's auth failure, which would send the user after their local key.
+     */
+    UPSTREAM_CREDENTIAL_REJECTED,
     /** Attempts timed out, or the request deadline passed. */
     TIMEOUT,
     /** Attempts failed below HTTP (refused, reset, TLS) or produced nothing deliverable. */

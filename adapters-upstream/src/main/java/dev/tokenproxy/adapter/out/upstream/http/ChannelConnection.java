@@ -56,7 +56,15 @@ final class ChannelConnection implements ClientConnection {
 
     /** Connects (and shakes hands for https) within {@code timeout}; blocking, abortable by {@link #closeResource}. */
     ChannelConnection connect(Duration timeout) {
-        InetAddress address = key.dnsResolver().resolveAddress(key.host(), key.dnsAddressLookup());
+        InetAddress address;
+        try {
+            address = key.dnsResolver().resolveAddress(key.host(), key.dnsAddressLookup());
+        } catch (IllegalArgumentException unresolved) {
+            // Helidon's resolver says "failed to get address" without its cause; name it for what it is.
+            var unknown = new java.net.UnknownHostException(key.host());
+            unknown.initCause(unresolved);
+            throw new UncheckedIOException(unknown);
+        }
         var target = new InetSocketAddress(address, key.port());
         try {
             channel = SocketChannel.open();

@@ -20,6 +20,10 @@ final class TransportFaults {
         if (ending != null && ending != WatchEnd.RELEASED && ending != WatchEnd.CLOSED) {
             return timeoutFault(ending, watch);
         }
+        // Name resolution may fail before the watch enters its connecting phase; whenever it fails, it is this.
+        if (isUnknownHost(failure)) {
+            return Fault.UNKNOWN_HOST;
+        }
         if (watch.phase() == Watch.Phase.CONNECTING) {
             return connectFault(failure);
         }
@@ -54,12 +58,17 @@ final class TransportFaults {
         if (has(failure, SocketTimeoutException.class)) {
             return Fault.CONNECT_TIMEOUT;
         }
-        if (has(failure, ConnectException.class) || has(failure, NoRouteToHostException.class)
-                || has(failure, UnknownHostException.class) || failure instanceof RuntimeUnknownHostException) {
+        if (has(failure, ConnectException.class) || has(failure, NoRouteToHostException.class)) {
             return Fault.CONNECT_REFUSED;
         }
         // Reset or EOF in the middle of the handshake.
         return Fault.CONNECTION_RESET;
+    }
+
+    /** A name that does not resolve: a typo or a DNS outage, which a resend at once cannot cure. */
+    private static boolean isUnknownHost(Throwable failure) {
+        return has(failure, UnknownHostException.class) || has(failure, RuntimeUnknownHostException.class)
+                || has(failure, java.nio.channels.UnresolvedAddressException.class);
     }
 
     private static boolean has(Throwable failure, Class<? extends Throwable> type) {

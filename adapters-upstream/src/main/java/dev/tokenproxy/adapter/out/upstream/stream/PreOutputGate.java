@@ -5,6 +5,7 @@ import dev.tokenproxy.application.model.ReplyStream;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param <F> a frame of the upstream's transport framing
  */
 public final class PreOutputGate<F> implements ReplyStream {
+
+    /** Set, once, by the request thread that pulls the stream; read by the same thread when it closes it. */
+    private volatile AttemptSignal brokenBy;
 
     /** Held-back budgets of behaviour §6: past them the stream is committed even without output. */
     public static final int HOLD_BACK_MAX_EVENTS = 128;
@@ -88,6 +92,11 @@ public final class PreOutputGate<F> implements ReplyStream {
     }
 
     /** Ends the stream: one that ended cleanly lets its connection serve again, any other is aborted. */
+    @Override
+    public Optional<AttemptSignal> brokenAfterOutput() {
+        return Optional.ofNullable(brokenBy);
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -162,6 +171,7 @@ public final class PreOutputGate<F> implements ReplyStream {
             }
             case DialectStep.Fail fail -> {
                 // Only after commit: before it, open() turns the failure into a failed attempt.
+                brokenBy = fail.signal();
                 ready.addAll(dialect.interruption(fail.after()));
                 ended = true;
                 source.abort();

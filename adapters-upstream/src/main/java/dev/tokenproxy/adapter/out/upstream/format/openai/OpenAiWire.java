@@ -16,7 +16,12 @@ import java.util.Map;
 public final class OpenAiWire {
 
     /** Response headers worth passing on: how to read the body, which request it was, when to come back. */
-    private static final List<String> FORWARDED_HEADERS = List.of("content-type", "retry-after", "x-request-id");
+    private static final List<String> FORWARDED_HEADERS = List.of("content-type", "retry-after");
+    /**
+     * The upstream's id of the request, for a support ticket with its provider; renamed because the client's
+     * {@code x-request-id} is the gateway's own id, the one its log lines carry.
+     */
+    public static final String UPSTREAM_REQUEST_ID = "x-upstream-request-id";
 
     private static final byte[] OVERLOADED_BODY = ("{\"error\":{\"message\":\"The gateway is at its limit of bytes "
             + "in flight; retry shortly.\",\"type\":\"api_error\",\"param\":null,\"code\":\"gateway_overloaded\"}}")
@@ -48,6 +53,7 @@ public final class OpenAiWire {
         for (String name : FORWARDED_HEADERS) {
             exchange.header(name).ifPresent(value -> headers.put(name, value));
         }
+        exchange.header("x-request-id").ifPresent(value -> headers.put(UPSTREAM_REQUEST_ID, value));
         return headers;
     }
 
