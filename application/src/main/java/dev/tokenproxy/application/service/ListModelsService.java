@@ -25,24 +25,25 @@ public final class ListModelsService implements ListModelsUseCase {
 
     @Override
     public List<String> listModels() {
+        var enabled = catalog.enabled();
+        // Only an upstream that accepts every model can be asked for whatever it lists; with an allow-list, the
+        // allow-list is the whole truth. Asked all at once, so that their first fetches run side by side.
+        var listed = upstreamModels.knownModels(enabled.stream().filter(u -> u.models().isEmpty()).toList());
         var ids = new TreeSet<String>();
-        for (var upstream : catalog.enabled()) {
-            namesOf(upstream).filter(ListModelsService::isModelId).forEach(ids::add);
+        for (var upstream : enabled) {
+            Stream.concat(configuredNamesOf(upstream), listed.getOrDefault(upstream.id(), List.of()).stream())
+                    .filter(ListModelsService::isModelId)
+                    .forEach(ids::add);
         }
         return List.copyOf(ids);
     }
 
-    private Stream<String> namesOf(Upstream upstream) {
+    private static Stream<String> configuredNamesOf(Upstream upstream) {
         var mappings = upstream.modelMappings();
         // A mapping name the same upstream's allow-list refuses could never be served.
         var mapped = Stream.concat(mappings.concreteNames().stream(), mappings.targets().stream())
                 .filter(upstream::admits);
-        // Only an upstream that accepts every model can be asked for whatever it lists; with an allow-list, the
-        // allow-list is the whole truth.
-        var listed = upstream.models().isEmpty()
-                ? upstreamModels.knownModels(upstream).stream()
-                : Stream.<String>empty();
-        return Stream.of(upstream.models().stream(), mapped, listed).flatMap(s -> s);
+        return Stream.concat(upstream.models().stream(), mapped);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.tokenproxy.application.port.out.KnownUpstreamModelsPort;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,9 +144,13 @@ class ListModelsServiceTest {
         }
 
         @Override
-        public List<String> knownModels(Upstream upstream) {
-            askedFor.add(upstream.id());
-            return byUpstream.getOrDefault(upstream.id(), List.of());
+        public Map<String, List<String>> knownModels(Collection<Upstream> upstreams) {
+            var known = new HashMap<String, List<String>>();
+            for (var upstream : upstreams) {
+                askedFor.add(upstream.id());
+                known.put(upstream.id(), byUpstream.getOrDefault(upstream.id(), List.of()));
+            }
+            return known;
         }
     }
 }
