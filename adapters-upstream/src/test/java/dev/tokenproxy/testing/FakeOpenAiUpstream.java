@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over a {@link ScriptedHttpServer}, which does the HTTP and the misbehaving.
  *
  * <p>{@code POST {baseUrl}/chat/completions} is answered by the next {@linkplain #script scripted} {@link Reply}
- * that matches the request's model and Bearer key, or else by the {@linkplain #defaultReply default reply}. Any other
- * method or path gets a 404 OpenAI error. Every request is recorded, whatever its path.
+ * that matches the request's model and Bearer key, or else by the {@linkplain #defaultReply default reply}.
+ * {@code GET {baseUrl}/models} answers with the {@linkplain #modelList listed models} (none at first) or a
+ * {@linkplain #modelListReply scripted reply}. Any other method or path gets a 404 OpenAI error. Every request is
+ * recorded, whatever its path.
  */
 public final class FakeOpenAiUpstream implements AutoCloseable {
 
@@ -20,9 +22,11 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     public static final String ANY = ReplyQueues.ANY;
 
     private static final String CHAT_COMPLETIONS = "/v1/chat/completions";
+    private static final String MODELS = "/v1/models";
 
     private final ReplyQueues<Reply> replies = new ReplyQueues<>(Reply.ok("Hello from the fake upstream"));
     private final AtomicInteger completionIds = new AtomicInteger();
+    private volatile Reply modelsReply = modelListOf(List.of());
     private final ScriptedHttpServer server;
 
     private FakeOpenAiUpstream(TestTls.ServerCert cert) {
@@ -62,6 +66,25 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     public FakeOpenAiUpstream defaultReply(Reply reply) {
         replies.setDefault(reply);
         return this;
+    }
+
+    /**
+     * {@code GET {baseUrl}/models} answers from now on with these ids in the OpenAI list shape
+     * {@code {"object":"list","data":[{"id","object":"model","created","owned_by"}]}}.
+     */
+    public FakeOpenAiUpstream modelList(String... ids) {
+        return modelListReply(modelListOf(List.of(ids)));
+    }
+
+    /** {@code GET {baseUrl}/models} answers from now on with {@code reply}: an error, a reset, a malformed body. */
+    public FakeOpenAiUpstream modelListReply(Reply reply) {
+        this.modelsReply = Objects.requireNonNull(reply, "reply");
+        return this;
+    }
+
+    /** How many {@code GET {baseUrl}/models} requests arrived since the start or the last {@link #clearRequests()}. */
+    public int modelListRequests() {
+        return (int) requests().stream().filter(FakeOpenAiUpstream::isModelList).count();
     }
 
     /** Every request received since the start or the last {@link #clearRequests()}, in arrival order. */
@@ -114,12 +137,30 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
 
     /** The server's router: a chat request takes its scripted reply, bound to frames with a fresh completion id. */
     private Script route(RecordedRequest request) {
-        Reply reply = "POST".equals(request.method()) && CHAT_COMPLETIONS.equals(request.pathWithoutQuery())
-                ? replies.next(request)
-                : Reply.error(404, "invalid_request_error", "unknown_url",
-                        "Unknown request URL: " + request.method() + " " + request.path());
+        Reply reply;
+        if ("POST".equals(request.method()) && CHAT_COMPLETIONS.equals(request.pathWithoutQuery())) {
+            reply = replies.next(request);
+        } else if (isModelList(request)) {
+            reply = modelsReply;
+        } else {
+            reply = Reply.error(404, "invalid_request_error", "unknown_url",
+                    "Unknown request URL: " + request.method() + " " + request.path());
+        }
         var frames = new ChatFrames("chatcmpl-fake-" + completionIds.incrementAndGet(),
                 Instant.now().getEpochSecond(), request);
         return out -> reply.play(out, frames);
+    }
+
+    private static boolean isModelList(RecordedRequest request) {
+        return "GET".equals(request.method()) && MODELS.equals(request.pathWithoutQuery());
+    }
+
+    private static Reply modelListOf(List<String> ids) {
+        var data = new StringBuilder();
+        for (String id : ids) {
+            data.append(data.isEmpty() ? "" : ",").append("{\"id\":\"").append(id)
+                    .append("\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake\"}");
+        }
+        return Reply.status(200, "{\"object\":\"list\",\"data\":[" + data + "]}");
     }
 }

@@ -185,12 +185,12 @@ class FakeOpenAiUpstreamTest {
     void answersUnknownPathsWith404() throws Exception {
         fake = FakeOpenAiUpstream.start();
 
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/models")).GET().build(),
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/embeddings")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("unknown_url");
-        assertThat(fake.requests()).extracting(RecordedRequest::path).containsExactly("/v1/models");
+        assertThat(fake.requests()).extracting(RecordedRequest::path).containsExactly("/v1/embeddings");
     }
 
     @Test
@@ -374,6 +374,36 @@ class FakeOpenAiUpstreamTest {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
+
+    @Test
+    void listsTheScriptedModelsAndCountsTheListings() throws Exception {
+        fake = FakeOpenAiUpstream.start();
+        assertThat(JSON.readTree(getModels().body()).path("data").isEmpty()).isTrue();
+
+        fake.modelList("gpt-4o", "o3");
+        HttpResponse<String> response = getModels();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode list = JSON.readTree(response.body());
+        assertThat(list.path("object").asText()).isEqualTo("list");
+        assertThat(list.findValuesAsText("id")).containsExactly("gpt-4o", "o3");
+        assertThat(list.at("/data/0/object").asText()).isEqualTo("model");
+        assertThat(fake.modelListRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void answersTheModelListingWithAScriptedReply() throws Exception {
+        fake = FakeOpenAiUpstream.start().modelListReply(Reply.error(401, "invalid_request_error",
+                "invalid_api_key", "Incorrect API key provided"));
+
+        assertThat(getModels().statusCode()).isEqualTo(401);
+        assertThat(fake.modelListRequests()).isEqualTo(1);
+    }
+
+    private HttpResponse<String> getModels() throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + "/models")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
     private static String chat(String model, boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -9,6 +9,7 @@ import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import dev.tokenproxy.application.port.out.AccountStorePort;
 import dev.tokenproxy.application.port.out.CooldownStorePort;
+import dev.tokenproxy.application.port.out.KnownUpstreamModelsPort;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
 import dev.tokenproxy.application.service.AccountSessions;
 import dev.tokenproxy.application.service.CredentialPools;
@@ -53,7 +54,7 @@ final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ListModelsUseCase listModels(UpstreamCatalog catalog) {
-        return new ListModelsService(catalog);
+    ListModelsUseCase listModels(UpstreamCatalog catalog, KnownUpstreamModelsPort upstreamModels) {
+        return new ListModelsService(catalog, upstreamModels);
     }
 }

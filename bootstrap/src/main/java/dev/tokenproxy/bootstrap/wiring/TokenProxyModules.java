@@ -23,6 +23,7 @@ public final class TokenProxyModules {
                 new CooldownStoreModule(),
                 new AccountsModule(),
                 new UpstreamProvidersModule(providers),
+                new UpstreamModelsModule(),
                 new ApplicationModule(),
                 new HttpModule());
     }

@@ -56,4 +56,9 @@ public final class ModelMappings {
     public java.util.List<String> concreteNames() {
         return mappings.keySet().stream().filter(k -> !k.endsWith("*")).toList();
     }
+
+    /** The names requests are renamed to: the models the upstream actually serves, for model listings. */
+    public java.util.List<String> targets() {
+        return mappings.values().stream().distinct().toList();
+    }
 }

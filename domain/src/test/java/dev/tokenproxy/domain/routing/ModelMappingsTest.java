@@ -92,6 +92,13 @@ class ModelMappingsTest {
     }
 
     @Test
+    void targetsAreTheDistinctRenamedNames() {
+        var mappings = new ModelMappings(Map.of("gpt-4", "a", "gpt-*", "a", "*", "c"));
+
+        assertThat(mappings.targets()).containsExactlyInAnyOrder("a", "c");
+    }
+
+    @Test
     void mappingsKeepTheirOwnCopy() {
         var source = new HashMap<String, String>();
         source.put("gpt-4", "first");

@@ -5,6 +5,7 @@ import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpLogConfig;
+import io.helidon.http.Method;
 import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
@@ -87,22 +88,38 @@ public final class UpstreamHttpClient implements AutoCloseable {
      */
     public UpstreamExchange post(URI uri, Map<String, String> headers, byte[] body, ExchangeLimits limits)
             throws TransportFailure {
+        return exchange(Method.POST, uri, headers, body, limits);
+    }
+
+    /**
+     * Sends a GET (no body) and waits for the final response headers, under the same limits and pool as
+     * {@link #post}. The caller must read the returned exchange to its end or close it.
+     *
+     * @param headers the complete request headers (Host is added)
+     */
+    public UpstreamExchange get(URI uri, Map<String, String> headers, ExchangeLimits limits) throws TransportFailure {
+        return exchange(Method.GET, uri, headers, null, limits);
+    }
+
+    private UpstreamExchange exchange(Method method, URI uri, Map<String, String> headers, byte[] body,
+                                      ExchangeLimits limits) throws TransportFailure {
         ConnectionKey key = connectionKey(uri);
         try {
-            return send(key, uri, headers, body, limits, false);
+            return send(key, method, uri, headers, body, limits, false);
         } catch (StaleConnection stale) {
             // A pooled connection the server closed just before we used it: the request never reached the
             // server's application, so one resend on a new connection is safe (browsers and OkHttp do the same).
             try {
-                return send(key, uri, headers, body, limits, true);
+                return send(key, method, uri, headers, body, limits, true);
             } catch (StaleConnection impossible) {
                 throw impossible.failure;
             }
         }
     }
 
-    private UpstreamExchange send(ConnectionKey key, URI uri, Map<String, String> headers, byte[] body,
-                                  ExchangeLimits limits, boolean freshConnection)
+    /** @param body null for a request without a body */
+    private UpstreamExchange send(ConnectionKey key, Method method, URI uri, Map<String, String> headers,
+                                  byte[] body, ExchangeLimits limits, boolean freshConnection)
             throws TransportFailure, StaleConnection {
         Watch watch = watchdog.start(limits);
         PooledConnection pooled = null;
@@ -112,14 +129,14 @@ public final class UpstreamHttpClient implements AutoCloseable {
                 throw new IllegalStateException("aborted while connecting");
             }
             watch.connected();
-            Http1ClientRequest request = http1.post()
+            Http1ClientRequest request = http1.method(method)
                     .uri(uri)
                     .connection(pooled.connection())
                     .readTimeout(limits.untilDeadline().plus(READ_TIMEOUT_BACKSTOP))
                     .headers(h -> headers.forEach((name, value) -> h.set(HeaderNames.create(name), value)));
             // The first-output clock starts once our own preparation is done: it measures the upstream.
             watch.requestSending();
-            Http1ClientResponse response = request.submit(body);
+            Http1ClientResponse response = body == null ? request.request() : request.submit(body);
             watch.responseStarted();
             return new UpstreamExchange(response, watch, maxBufferedBodyBytes, budget);
         } catch (RuntimeException e) {
