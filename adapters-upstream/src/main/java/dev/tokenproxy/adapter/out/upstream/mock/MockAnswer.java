@@ -29,7 +29,7 @@ record MockAnswer(String id, String model, long created, List<String> chunks, in
         String said = lastUserText(format, body);
         String text = "Hello from mock upstream " + upstreamId + "."
                 + (said.isBlank() ? "" : " You said: " + abbreviated(said.strip()));
-        return new MockAnswer("mock-" + upstreamId + "-" + attempt, model, created, words(text),
+        return new MockAnswer(upstreamId + "-" + attempt, model, created, words(text),
                 Math.max(1, words(said).size()));
     }
 
