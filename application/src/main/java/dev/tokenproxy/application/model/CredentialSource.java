@@ -29,6 +29,13 @@ public sealed interface CredentialSource {
         }
     }
 
+    /**
+     * The provider needs no credential (an in-process upstream such as {@code mock}): the pool is one keyless
+     * credential, so the upstream is tried rather than skipped for having no key.
+     */
+    record None() implements CredentialSource {
+    }
+
     /** Pinned to one stored account ({@code account: id}): a pool of one that never switches. */
     record PinnedAccount(String id) implements CredentialSource {
         public PinnedAccount {

@@ -15,11 +15,15 @@ import java.util.Set;
  * @param echoRequestedModel return the client's model name instead of the one that served the request
  * @param allowsConversion   may serve clients of another API than its provider's own, by converting (e.g. a
  *                           Responses client from a Chat Completions upstream)
+ * @param providerOptions    what only the upstream's provider reads; {@link ProviderOptions#NONE} for most
  */
 public record Upstream(String id, String provider, URI baseUrl, CredentialSource credentialSource, int priority,
                        boolean enabled,
                        Set<String> models, ModelMappings modelMappings, boolean echoRequestedModel,
-                       boolean allowsConversion) {
+                       boolean allowsConversion, ProviderOptions providerOptions) {
+
+    /** The label of the one credential of an upstream that needs none, in cooldowns and logs. */
+    public static final String KEYLESS = "keyless";
 
     public Upstream {
         Objects.requireNonNull(id, "id");
@@ -28,6 +32,15 @@ public record Upstream(String id, String provider, URI baseUrl, CredentialSource
         Objects.requireNonNull(credentialSource, "credentialSource");
         models = Set.copyOf(models);
         Objects.requireNonNull(modelMappings, "modelMappings");
+        Objects.requireNonNull(providerOptions, "providerOptions");
+    }
+
+    /** An upstream whose provider has no options of its own. */
+    public Upstream(String id, String provider, URI baseUrl, CredentialSource credentialSource, int priority,
+                    boolean enabled, Set<String> models, ModelMappings modelMappings, boolean echoRequestedModel,
+                    boolean allowsConversion) {
+        this(id, provider, baseUrl, credentialSource, priority, enabled, models, modelMappings, echoRequestedModel,
+                allowsConversion, ProviderOptions.NONE);
     }
 
     public boolean admits(String model) {
@@ -53,6 +66,14 @@ public record Upstream(String id, String provider, URI baseUrl, CredentialSource
             list.add(new Credential.ApiKey(new CredentialKey(id, "key-" + (i + 1)), keys.get(i)));
         }
         return list;
+    }
+
+    /**
+     * The one credential of an upstream whose provider needs none ({@link CredentialSource.None}): a blank secret,
+     * which adapters read as "send no key", under a label that cooldowns and logs can name.
+     */
+    public Credential keylessCredential() {
+        return new Credential.ApiKey(new CredentialKey(id, KEYLESS), new Secret(""));
     }
 
     @Override

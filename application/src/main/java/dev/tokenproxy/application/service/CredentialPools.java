@@ -38,6 +38,7 @@ public final class CredentialPools {
     public FailoverPolicy.Pool<Credential> poolOf(Upstream upstream) {
         return switch (upstream.credentialSource()) {
             case CredentialSource.ApiKeys keys -> new FailoverPolicy.Pool<>(upstream.apiKeyCredentials(), false);
+            case CredentialSource.None none -> new FailoverPolicy.Pool<>(List.of(upstream.keylessCredential()), false);
             case CredentialSource.AccountPool pool -> new FailoverPolicy.Pool<>(members(upstream, pool), false);
             case CredentialSource.PinnedAccount pinned -> new FailoverPolicy.Pool<>(accounts.find(pinned.id())
                     .filter(a -> a.status() != AccountStatus.DISABLED)

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokenproxy.adapter.in.http.LocalApiKey;
 import dev.tokenproxy.adapter.out.account.FileAccountStore;
+import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.GatewaySettings;
+import dev.tokenproxy.application.model.ProviderOptions;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamCatalog;
@@ -44,6 +46,19 @@ import java.util.Set;
 public final class ConfigLoader {
 
     private static final String EMBEDDED = "/token-proxy-default.yaml";
+    /**
+     * How the start line names the embedded default (Main logs "starting with configuration: " and this): a newcomer
+     * learns there what answers and how to get real upstreams. It describes token-proxy-default.yaml; a test keeps
+     * the two in step.
+     */
+    public static final String EMBEDDED_SOURCE = "embedded default (two mock upstreams: mock-flaky fails every other "
+            + "request, mock-steady answers; pass --config FILE for real upstreams)";
+
+    /** The readers of provider-specific upstream fields, by provider; a provider without options has none. */
+    private static final Map<String, ProviderOptionsReader> PROVIDER_OPTIONS =
+            Map.of(MockAdapter.PROVIDER, new MockOptionsReader());
+    private static final Set<String> UPSTREAM_FIELDS = Set.of("id", "provider", "base_url", "api_keys", "priority",
+            "enabled", "models", "model_mappings", "echo_requested_model", "allow_conversion", "accounts", "account");
     private static final int DAY_SECONDS = 86_400;
 
     private final Map<String, String> env;
@@ -110,7 +125,7 @@ public final class ConfigLoader {
             if (in == null) {
                 throw new IllegalStateException("embedded default configuration is missing from the jar");
             }
-            return read(parse(in), "embedded default", Path.of("").toAbsolutePath());
+            return read(parse(in), EMBEDDED_SOURCE, Path.of("").toAbsolutePath());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the embedded default configuration", e);
         }
@@ -284,8 +299,7 @@ public final class ConfigLoader {
         var upstreams = new ArrayList<Upstream>();
         var ids = new HashSet<String>();
         for (var item : list.list()) {
-            item.requireObject(Set.of("id", "provider", "base_url", "api_keys", "priority", "enabled", "models",
-                    "model_mappings", "echo_requested_model", "allow_conversion", "accounts", "account"));
+            item.requireObject(upstreamFields());
             String id = item.field("id").requiredString();
             if (!ids.add(id)) {
                 throw ConfigException.at(item.field("id").path(), "duplicate upstream id '" + id + "'");
@@ -295,7 +309,10 @@ public final class ConfigLoader {
             }
             var descriptor = provider(item.field("provider")).descriptor();
             String provider = descriptor.name();
-            URI baseUrl = url(item.field("base_url"), null);
+            var options = PROVIDER_OPTIONS.get(provider);
+            requireNoOptionsOfOtherProviders(item, provider);
+            URI baseUrl = options != null && options.defaultBaseUrl().isPresent() && !item.field("base_url").isPresent()
+                    ? options.defaultBaseUrl().get() : url(item.field("base_url"), null);
             var credentials = credentialSource(item, descriptor);
             ModelMappings mappings;
             try {
@@ -306,9 +323,26 @@ public final class ConfigLoader {
             upstreams.add(new Upstream(id, provider, baseUrl, credentials,
                     (int) item.field("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE),
                     item.field("enabled").bool(true), item.field("models").stringSet(), mappings,
-                    item.field("echo_requested_model").bool(false), item.field("allow_conversion").bool(true)));
+                    item.field("echo_requested_model").bool(false), item.field("allow_conversion").bool(true),
+                    options == null ? ProviderOptions.NONE : options.read(item.field(options.field()))));
         }
         return new UpstreamCatalog(upstreams);
+    }
+
+    private static Set<String> upstreamFields() {
+        var fields = new HashSet<>(UPSTREAM_FIELDS);
+        PROVIDER_OPTIONS.values().forEach(reader -> fields.add(reader.field()));
+        return fields;
+    }
+
+    /** A {@code mock:} block on an openai upstream would be silently unused: refuse it like an unknown field. */
+    private static void requireNoOptionsOfOtherProviders(ConfigNode item, String provider) {
+        PROVIDER_OPTIONS.forEach((owner, reader) -> {
+            if (!owner.equals(provider) && item.field(reader.field()).isPresent()) {
+                throw ConfigException.at(item.field(reader.field()).path(), "applies only to upstreams of provider '"
+                        + owner + "', not '" + provider + "'");
+            }
+        });
     }
 
     /**
@@ -321,6 +355,15 @@ public final class ConfigLoader {
         var pinned = item.field("account");
         String provider = descriptor.name();
         return switch (descriptor.credentials()) {
+            case NONE -> {
+                for (var credentialField : List.of(apiKeys, pool, pinned)) {
+                    if (credentialField.isPresent()) {
+                        throw ConfigException.at(credentialField.path(), "provider '" + provider
+                                + "' needs no credential: remove this field");
+                    }
+                }
+                yield new CredentialSource.None();
+            }
             case API_KEYS -> {
                 for (var accountField : List.of(pool, pinned)) {
                     if (accountField.isPresent()) {
@@ -370,7 +413,7 @@ public final class ConfigLoader {
         for (int i = 0; i < upstreams.upstreams().size(); i++) {
             var upstream = upstreams.upstreams().get(i);
             var source = upstream.credentialSource();
-            if (source instanceof CredentialSource.ApiKeys) {
+            if (source instanceof CredentialSource.ApiKeys || source instanceof CredentialSource.None) {
                 continue;
             }
             if (store == null) {
@@ -380,6 +423,7 @@ public final class ConfigLoader {
                 case CredentialSource.PinnedAccount pinned -> List.of(pinned.id());
                 case CredentialSource.AccountPool pool -> pool.ids();
                 case CredentialSource.ApiKeys keys -> List.of();
+                case CredentialSource.None none -> List.of();
             };
             String field = source instanceof CredentialSource.PinnedAccount ? "account" : "accounts";
             for (String id : named) {

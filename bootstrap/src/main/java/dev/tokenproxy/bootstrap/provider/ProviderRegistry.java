@@ -1,6 +1,7 @@
 package dev.tokenproxy.bootstrap.provider;
 
 import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
+import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
@@ -42,7 +43,8 @@ public final class ProviderRegistry {
         return new ProviderRegistry(List.of(
                 new Provider(OpenAiChatAdapter.DESCRIPTOR, OpenAiChatAdapter.class),
                 new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class),
-                new Provider(CodexAdapter.DESCRIPTOR, CodexAdapter.class)));
+                new Provider(CodexAdapter.DESCRIPTOR, CodexAdapter.class),
+                new Provider(MockAdapter.DESCRIPTOR, MockAdapter.class)));
     }
 
     public Collection<Provider> providers() {

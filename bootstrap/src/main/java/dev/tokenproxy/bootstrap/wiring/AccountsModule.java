@@ -33,7 +33,8 @@ final class AccountsModule extends AbstractModule {
     @Singleton
     AccountStorePort accountStore(GatewayConfig config) {
         boolean drawsAccounts = config.upstreams().upstreams().stream()
-                .anyMatch(u -> !(u.credentialSource() instanceof CredentialSource.ApiKeys));
+                .anyMatch(u -> u.credentialSource() instanceof CredentialSource.AccountPool
+                        || u.credentialSource() instanceof CredentialSource.PinnedAccount);
         return drawsAccounts ? FileAccountStore.open(config.accountsFile()) : NoAccounts.INSTANCE;
     }
 

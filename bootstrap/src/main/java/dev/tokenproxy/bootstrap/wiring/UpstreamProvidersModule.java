@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
+import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.in.ReportUsageUseCase;
@@ -53,6 +54,13 @@ final class UpstreamProvidersModule extends AbstractModule {
     @Singleton
     CodexAdapter codexAdapter(UpstreamHttpClient http, Clock clock, ReportUsageUseCase usage) {
         return new CodexAdapter(http, clock, usage);
+    }
+
+    /** In-process: no HTTP client, only the clock its answers are dated by. */
+    @Provides
+    @Singleton
+    MockAdapter mockAdapter(Clock clock) {
+        return new MockAdapter(clock);
     }
 
     @Provides

@@ -1,5 +1,9 @@
 package dev.tokenproxy.bootstrap.config;
 
+import dev.tokenproxy.adapter.out.upstream.mock.MockFault;
+import dev.tokenproxy.adapter.out.upstream.mock.MockSchedule;
+import dev.tokenproxy.adapter.out.upstream.mock.MockScript;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -13,7 +17,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -286,13 +292,18 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theEmbeddedDefaultListensOnLoopbackWithNoUpstreams() {
+    void theEmbeddedDefaultListensOnLoopbackWithTwoMockUpstreamsTheFirstFlaky() {
         var config = new ConfigLoader(Map.of()).loadEmbeddedDefault();
 
-        assertThat(config.source()).isEqualTo("embedded default");
+        assertThat(config.source()).startsWith("embedded default").contains("mock-flaky", "mock-steady", "--config");
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isEqualTo(9208);
-        assertThat(config.upstreams().upstreams()).isEmpty();
+        assertThat(config.upstreams().upstreams()).extracting(u -> u.id() + ":" + u.provider())
+                .containsExactly("mock-flaky:mock", "mock-steady:mock");
+        // What the start line promises: the first upstream fails every other attempt, the second never.
+        assertThat(config.upstreams().upstreams().get(0).providerOptions()).isEqualTo(new MockScript(List.of(
+                new MockScript.Step(new MockFault.Status(503, Optional.of(1)), new MockSchedule.Every(2)))));
+        assertThat(config.upstreams().upstreams().get(1).providerOptions()).isEqualTo(MockScript.ANSWERS_ALWAYS);
         assertThat(config.localApiKeys()).isEmpty();
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(config.accountsFile()).isEqualTo(Path.of("data", "accounts.json").toAbsolutePath());
@@ -306,7 +317,7 @@ class ConfigLoaderTest {
 
         assertThat(loader.load(option.toString()).accountsFile()).isEqualTo(folder.resolve("option.json"));
         assertThat(loader.load(null).accountsFile()).isEqualTo(folder.resolve("env.json"));
-        assertThat(new ConfigLoader(Map.of()).load(null).source()).isEqualTo("embedded default");
+        assertThat(new ConfigLoader(Map.of()).load(null).source()).isEqualTo(ConfigLoader.EMBEDDED_SOURCE);
         assertThat(new ConfigLoader(Map.of("TOKEN_PROXY_CONFIG", " ")).load(null).accountsFile())
                 .isEqualTo(Path.of("data", "accounts.json").toAbsolutePath());
     }

@@ -119,9 +119,9 @@ class ConfigValidationTest {
     @Test
     void aProviderRefusalNamesTheProvidersThatWouldBeAccepted() {
         assertRefusedAt("upstreams: [{ id: g, provider: gemini, base_url: \"https://g.example/v1\" }]\n",
-                "upstreams[0].provider", "(known: anthropic, codex, kiro, openai, openai_responses)");
+                "upstreams[0].provider", "(known: anthropic, codex, kiro, mock, openai, openai_responses)");
         assertRefusedAt("upstreams: [{ id: k, provider: kiro, base_url: \"https://k.example/v1\" }]\n",
-                "upstreams[0].provider", "(available: codex, openai, openai_responses)");
+                "upstreams[0].provider", "(available: codex, mock, openai, openai_responses)");
     }
 
     @Test

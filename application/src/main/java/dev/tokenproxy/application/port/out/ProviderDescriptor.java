@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param natively     inbound formats the provider's upstream API speaks as they are
  * @param byConversion inbound formats it could serve by converting to and from a native one; an upstream serves
  *                     them only if it allows that conversion
- * @param credentials  what its upstreams authenticate with: configured API keys or stored accounts
+ * @param credentials  what its upstreams authenticate with: configured API keys, stored accounts, or nothing
  */
 public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<InboundFormat> byConversion,
                                  CredentialKind credentials) {
@@ -73,6 +73,8 @@ public record ProviderDescriptor(String name, Set<InboundFormat> natively, Set<I
         /** {@code api_keys} in configuration. */
         API_KEYS,
         /** Stored, refreshable logins: {@code accounts} (a pool) or {@code account} (pinned). */
-        ACCOUNTS
+        ACCOUNTS,
+        /** Nothing: the upstream is served in-process, configuration accepts no credential field. */
+        NONE
     }
 }

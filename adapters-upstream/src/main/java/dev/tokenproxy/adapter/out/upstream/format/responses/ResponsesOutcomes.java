@@ -11,6 +11,7 @@ import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrameSource;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
+import dev.tokenproxy.adapter.out.upstream.stream.FrameSource;
 import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
 import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
 import dev.tokenproxy.application.model.UpstreamReply;
@@ -102,10 +103,18 @@ public final class ResponsesOutcomes {
     /** A stream of Responses events, gated at the pre-output boundary and translated by {@code dialect}. */
     public AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,
                                                 StreamDialect<SseItem> dialect) {
-        return switch (gate(exchange, dialect)) {
+        return stream(new SseFrameSource(exchange), OpenAiWire.streamHeaders(exchange), answered, dialect);
+    }
+
+    /**
+     * The same for events that come from elsewhere than an HTTP exchange (the in-process {@code mock} provider), so
+     * that they meet the same gate and the same classification as a real upstream's.
+     */
+    public AttemptOutcome<UpstreamReply> stream(FrameSource<SseItem> source, Map<String, String> headers,
+                                                AttemptSignal answered, StreamDialect<SseItem> dialect) {
+        return switch (new PreOutputGate<>(source, dialect).open()) {
             case PreOutputGate.Opening.Committed committed -> table.outcome(answered,
-                    new UpstreamReply.Streaming(exchange.status(), OpenAiWire.streamHeaders(exchange),
-                            committed.stream()));
+                    new UpstreamReply.Streaming(answered.status(), headers, committed.stream()));
             case PreOutputGate.Opening.Failed failed -> withErrorReply(failed.signal(), null);
         };
     }
