@@ -7,6 +7,7 @@ import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.tokenproxy.adapter.out.models.RefreshingUpstreamModels;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiModelsEndpoint;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.adapter.out.upstream.mock.MockModels;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.out.FetchUpstreamModelsPort;
@@ -37,6 +38,12 @@ final class UpstreamModelsModule extends AbstractModule {
     @Singleton
     FetchUpstreamModelsPort openAiResponsesModels(UpstreamHttpClient http) {
         return new OpenAiModelsEndpoint(OpenAiResponsesAdapter.PROVIDER, http);
+    }
+
+    @ProvidesIntoSet
+    @Singleton
+    FetchUpstreamModelsPort mockModels() {
+        return new MockModels();
     }
 
     @Provides

@@ -72,12 +72,26 @@ class EmbeddedDefaultProcessTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("Hello from mock upstream mock-steady. You said: hello");
+        // The failover is visible to the newcomer: in the headers and in the log.
+        assertThat(response.headers().firstValue("x-token-proxy-upstream")).contains("mock-steady/keyless");
+        assertThat(response.headers().firstValue("x-token-proxy-attempts")).contains("2");
+        String id = response.headers().firstValue("x-request-id").orElseThrow();
+
+        var models = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + CONTRACT_PORT + "/v1/models")).timeout(PROCESS_WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(models.body()).as("the embedded default lists what a first request can use")
+                .contains("\"id\":\"gpt-4o-mini\"");
 
         process.toHandle().destroy(); // SIGTERM
         assertThat(process.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(stderr.get(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS))
                 .contains("starting with configuration: embedded default (two mock upstreams: mock-flaky fails "
-                        + "every other request, mock-steady answers; pass --config FILE for real upstreams)");
+                        + "every other request, mock-steady answers; pass --config FILE for real upstreams)")
+                .contains("request " + id + ": attempt 1 via mock-flaky/keyless failed: server error (HTTP 503), "
+                        + "cooling 1 s")
+                .contains("request " + id + ": POST /v1/chat/completions model gpt-4o-mini via mock-steady/keyless, "
+                        + "2 attempts, 200");
     }
 
     private static boolean portIsFree() {
