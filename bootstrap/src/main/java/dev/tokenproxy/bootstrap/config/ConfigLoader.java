@@ -142,6 +142,7 @@ public final class ConfigLoader {
     }
 
     GatewayConfig read(JsonNode tree, String source, Path folder) {
+        EnvironmentReferences.requireUsable(tree, env);
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
                 "shutdown_grace_seconds", "limits"));
