@@ -39,7 +39,8 @@ import java.util.Set;
 
 /**
  * Reads the YAML (or JSON) configuration of the configuration contract, substitutes {@code ${ENV}} references
- * and validates every field, naming the field path in each error.
+ * and validates every field, naming the field path in each error. What is valid but cannot work (an upstream
+ * without credentials) comes back as {@link GatewayConfig#warnings()}.
  */
 public final class ConfigLoader {
 
@@ -163,14 +164,14 @@ public final class ConfigLoader {
                 : dataDir.resolve("accounts.json");
         var oauth = oauth(root.field("oauth"));
         var upstreams = upstreams(root.field("upstreams"));
-        if (checkAccounts) {
-            requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile);
-        }
+        Optional<AccountStorePort> store = checkAccounts
+                ? requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile)
+                : Optional.empty();
         requireKnownScopes(root.field("local_api_keys"), localKeys, upstreams);
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
         var limits = limits(root.field("limits"), maxBody);
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace, limits);
+                oauth, upstreams, grace, limits, UnusableUpstreams.warnings(upstreams, providers, store));
     }
 
     private static List<LocalApiKey> localApiKeys(ConfigNode list) {
@@ -363,8 +364,11 @@ public final class ConfigLoader {
     /**
      * Upstreams that draw accounts need the account store, and every account they name must be in it, of their
      * provider: otherwise the upstream could never serve, and the operator would learn it only from failed requests.
+     *
+     * @return the store, when an upstream draws accounts, for the warnings about accounts none of which is usable
      */
-    private static void requireKnownAccounts(ConfigNode list, UpstreamCatalog upstreams, Path accountsFile) {
+    private static Optional<AccountStorePort> requireKnownAccounts(ConfigNode list, UpstreamCatalog upstreams,
+                                                                   Path accountsFile) {
         var items = list.list();
         AccountStorePort store = null;
         for (int i = 0; i < upstreams.upstreams().size(); i++) {
@@ -395,6 +399,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        return Optional.ofNullable(store);
     }
 
     private static AccountStorePort openAccountStore(Path accountsFile, String upstreamPath) {

@@ -12,15 +12,18 @@ import java.util.List;
 /**
  * The validated configuration (configuration contract), already turned into the types the modules use.
  *
- * @param source where it came from, for the first log line ("embedded default" or a file path)
+ * @param source   where it came from, for the first log line ("embedded default" or a file path)
+ * @param warnings what is valid but cannot work as configured (an upstream without credentials), one line each,
+ *                 for the log at start; never a secret
  */
 public record GatewayConfig(String source, String host, int port, Path dataDir, List<LocalApiKey> localApiKeys,
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
-                            Duration shutdownGrace, Limits limits) {
+                            Duration shutdownGrace, Limits limits, List<String> warnings) {
 
     public GatewayConfig {
         localApiKeys = List.copyOf(localApiKeys);
+        warnings = List.copyOf(warnings);
     }
 
     /**
