@@ -15,12 +15,15 @@ public final class Gateway implements AutoCloseable {
     private final WebServer server;
     private final ConnectionGuard guard;
     private final UpstreamHttpClient upstreams;
+    private final InFlightRequests requests;
     private final GatewayConfig config;
 
-    private Gateway(WebServer server, ConnectionGuard guard, UpstreamHttpClient upstreams, GatewayConfig config) {
+    private Gateway(WebServer server, ConnectionGuard guard, UpstreamHttpClient upstreams, InFlightRequests requests,
+                    GatewayConfig config) {
         this.server = server;
         this.guard = guard;
         this.upstreams = upstreams;
+        this.requests = requests;
         this.config = config;
     }
 
@@ -44,7 +47,7 @@ public final class Gateway implements AutoCloseable {
             throw new CannotListenException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
-        return new Gateway(server, guard, upstreams, config);
+        return new Gateway(server, guard, upstreams, injector.getInstance(InFlightRequests.class), config);
     }
 
     public int port() {
@@ -56,12 +59,22 @@ public final class Gateway implements AutoCloseable {
         return "http://" + config.host() + ":" + port();
     }
 
-    /** Stops accepting connections and waits for in-flight requests up to the configured grace period. */
-    @Override
-    public void close() {
+    /**
+     * Stops accepting connections and waits for in-flight requests up to the configured grace period.
+     *
+     * @return how many requests were cut: still in flight when the grace period ended
+     */
+    public int stop() {
+        requests.graceStarts(config.shutdownGrace());
         server.stop();
         guard.close();
         upstreams.close();
+        return requests.cut();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 
     /** The gateway could not bind its listening socket; the message names the address and the cause. */

@@ -1,7 +1,9 @@
 package dev.tokenproxy.bootstrap;
 
 import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
+import dev.tokenproxy.bootstrap.cli.BuildVersion;
 import dev.tokenproxy.bootstrap.cli.ImportCodexLoginCommand;
+import dev.tokenproxy.bootstrap.cli.LaunchOptions;
 import dev.tokenproxy.bootstrap.config.ConfigException;
 import dev.tokenproxy.bootstrap.config.ConfigLoader;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
@@ -18,31 +20,57 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>{@code java -jar token-proxy.jar import-codex-login ...} runs {@link ImportCodexLoginCommand} instead.
  *
- * <p>Exit codes: 0 after SIGTERM/SIGINT, 1 when it cannot start (e.g. the port is taken), 2 for an invalid
- * configuration, 3 when the listener stopped accepting connections while running (a supervisor should restart it).
+ * <p>{@code --help} and {@code --version} print to stdout and exit 0; see {@link LaunchOptions}.
+ *
+ * <p>Exit codes: 0 after SIGTERM/SIGINT once every in-flight request finished, 1 when it cannot start (e.g. the port
+ * is taken), 2 for an invalid configuration or command line, 3 when the listener stopped accepting connections while
+ * running (a supervisor should restart it), 4 when requests were still in flight at the end of the shutdown grace
+ * period and were cut.
  */
 public final class Main {
 
     private static final int EXIT_CANNOT_START = 1;
     private static final int EXIT_BAD_USAGE = 2;
     private static final int EXIT_LISTENER_LOST = 3;
+    private static final int EXIT_REQUESTS_CUT = 4;
+    private static final String GUICE_BYTECODE_GEN = "guice_bytecode_gen_option";
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        avoidSunMiscUnsafe();
         if (args.length > 0 && ImportCodexLoginCommand.NAME.equals(args[0])) {
             System.exit(new ImportCodexLoginCommand(System.getenv(), Path.of(System.getProperty("user.home")),
                     System.out, System.err).run(List.of(args).subList(1, args.length)));
             return;
         }
+        switch (LaunchOptions.parse(List.of(args))) {
+            case LaunchOptions.ShowHelp help -> {
+                System.out.print(LaunchOptions.usage());
+                System.exit(0);
+            }
+            case LaunchOptions.ShowVersion version -> {
+                System.out.println("token-proxy " + BuildVersion.current());
+                System.exit(0);
+            }
+            case LaunchOptions.Invalid invalid -> {
+                System.err.println("token-proxy: " + invalid.reason());
+                System.exit(EXIT_BAD_USAGE);
+            }
+            case LaunchOptions.Run run -> run(run.configFile().orElse(null));
+        }
+    }
+
+    /** @param configFile the {@code --config} argument, or null to use {@code TOKEN_PROXY_CONFIG} or the default */
+    private static void run(String configFile) {
         ConsoleLogging.install();
         // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
         ListenerLossWatch.install(Main::exitListenerLost);
         var log = System.getLogger(Main.class.getName());
         GatewayConfig config;
         try {
-            config = load(args);
+            config = new ConfigLoader(System.getenv()).load(configFile);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("token-proxy: invalid configuration: " + e.getMessage());
             System.exit(EXIT_BAD_USAGE);
@@ -50,6 +78,7 @@ public final class Main {
         }
         log.log(Level.INFO, "token-proxy starting with configuration: " + config.source()
                 + " (" + config.upstreams().upstreams().size() + " upstreams)");
+        config.warnings().forEach(warning -> log.log(Level.WARNING, warning));
         logConnectionLimit(config, log);
         Gateway gateway;
         try {
@@ -65,29 +94,19 @@ public final class Main {
         }
         System.out.println("token-proxy listening on " + gateway.baseUrl());
         System.out.flush();
-        awaitTermination(gateway, log);
+        awaitTermination(gateway, config, log);
     }
 
-    private static GatewayConfig load(String[] args) {
-        var loader = new ConfigLoader(System.getenv());
-        String file = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        throw new ConfigException("--config needs a file argument");
-                    }
-                    file = args[++i];
-                }
-                case "--help", "-h" -> {
-                    System.out.println("usage: java -jar token-proxy.jar [--config FILE]");
-                    System.out.println("       java -jar token-proxy.jar " + ImportCodexLoginCommand.USAGE);
-                    System.exit(0);
-                }
-                default -> throw new ConfigException("unknown argument '" + args[i] + "' (usage: [--config FILE])");
-            }
+    /**
+     * Guice defines the classes it generates through {@code sun.misc.Unsafe}, which JDK 24 and later warn about on
+     * stderr at every start (JEP 471). Our wiring needs no generated classes (no method interception, singletons
+     * built once), so Guice may use plain reflection. Guice reads the flag once, when its first class loads: hence
+     * here, first thing. A value given with {@code -D} wins. See ADR 0008.
+     */
+    private static void avoidSunMiscUnsafe() {
+        if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
+            System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
         }
-        return loader.load(file);
     }
 
     private static void logConnectionLimit(GatewayConfig config, System.Logger log) {
@@ -113,8 +132,11 @@ public final class Main {
         Thread.ofPlatform().name("listener-lost-exit").start(() -> System.exit(EXIT_LISTENER_LOST));
     }
 
-    /** Blocks until SIGTERM or SIGINT, then drains in-flight requests and exits 0. */
-    private static void awaitTermination(Gateway gateway, System.Logger log) {
+    /**
+     * Blocks until SIGTERM or SIGINT, then drains in-flight requests and exits: 0 when every one finished, else
+     * {@value #EXIT_REQUESTS_CUT} with a line saying how many were cut at the end of the grace period.
+     */
+    private static void awaitTermination(Gateway gateway, GatewayConfig config, System.Logger log) {
         var stop = new CountDownLatch(1);
         for (String name : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
@@ -125,7 +147,13 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         log.log(Level.INFO, "token-proxy draining in-flight requests and stopping");
-        gateway.close();
+        int cut = gateway.stop();
+        if (cut > 0) {
+            System.err.println("token-proxy: " + cut + (cut == 1 ? " request was" : " requests were")
+                    + " still in flight when the shutdown grace period (shutdown_grace_seconds: "
+                    + config.shutdownGrace().toSeconds() + ") ended, and " + (cut == 1 ? "was" : "were") + " cut");
+            System.exit(EXIT_REQUESTS_CUT);
+        }
         System.exit(0);
     }
 }

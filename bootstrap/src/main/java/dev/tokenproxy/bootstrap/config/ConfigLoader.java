@@ -41,7 +41,8 @@ import java.util.Set;
 
 /**
  * Reads the YAML (or JSON) configuration of the configuration contract, substitutes {@code ${ENV}} references
- * and validates every field, naming the field path in each error.
+ * and validates every field, naming the field path in each error. What is valid but cannot work (an upstream
+ * without credentials) comes back as {@link GatewayConfig#warnings()}.
  */
 public final class ConfigLoader {
 
@@ -157,6 +158,7 @@ public final class ConfigLoader {
     }
 
     GatewayConfig read(JsonNode tree, String source, Path folder) {
+        EnvironmentReferences.requireUsable(tree, env);
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
                 "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds"));
@@ -177,15 +179,16 @@ public final class ConfigLoader {
                 : dataDir.resolve("accounts.json");
         var oauth = oauth(root.field("oauth"));
         var upstreams = upstreams(root.field("upstreams"));
-        if (checkAccounts) {
-            requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile);
-        }
+        Optional<AccountStorePort> store = checkAccounts
+                ? requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile)
+                : Optional.empty();
         requireKnownScopes(root.field("local_api_keys"), localKeys, upstreams);
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
         var clientRetryWaitMax = seconds(root.field("client_retry_wait_max_seconds"), Duration.ofSeconds(20));
         var limits = limits(root.field("limits"), maxBody);
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace, limits, clientRetryWaitMax);
+                oauth, upstreams, grace, limits, clientRetryWaitMax,
+                UnusableUpstreams.warnings(upstreams, providers, store));
     }
 
     private static List<LocalApiKey> localApiKeys(ConfigNode list) {
@@ -406,8 +409,11 @@ public final class ConfigLoader {
     /**
      * Upstreams that draw accounts need the account store, and every account they name must be in it, of their
      * provider: otherwise the upstream could never serve, and the operator would learn it only from failed requests.
+     *
+     * @return the store, when an upstream draws accounts, for the warnings about accounts none of which is usable
      */
-    private static void requireKnownAccounts(ConfigNode list, UpstreamCatalog upstreams, Path accountsFile) {
+    private static Optional<AccountStorePort> requireKnownAccounts(ConfigNode list, UpstreamCatalog upstreams,
+                                                                   Path accountsFile) {
         var items = list.list();
         AccountStorePort store = null;
         for (int i = 0; i < upstreams.upstreams().size(); i++) {
@@ -439,6 +445,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        return Optional.ofNullable(store);
     }
 
     private static AccountStorePort openAccountStore(Path accountsFile, String upstreamPath) {

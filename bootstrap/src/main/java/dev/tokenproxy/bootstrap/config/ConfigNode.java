@@ -15,11 +15,11 @@ import java.util.regex.Pattern;
 
 /**
  * A node of the configuration tree that knows its own field path, so that every validation error can name it
- * ({@code upstreams[1].base_url: ...}). Strings get {@code ${ENV_VAR}} substitution as they are read.
+ * ({@code upstreams[1].base_url: ...}). Strings get {@code ${ENV_VAR}} substitution as they are read; the loader has
+ * checked every reference with {@link EnvironmentReferences} before.
  */
 final class ConfigNode {
 
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** A short word, as choices and provider names are; an API key is longer or has other characters. */
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.-]{0,24}");
 
@@ -140,7 +140,7 @@ final class ConfigNode {
      * otherwise by its length. Error messages end up on stderr and in service logs.
      */
     String quoted(String value) {
-        boolean fromEnvironment = node.isTextual() && ENV_REFERENCE.matcher(node.asText()).find();
+        boolean fromEnvironment = node.isTextual() && EnvironmentReferences.BRACED.matcher(node.asText()).find();
         if (!fromEnvironment && WORD.matcher(value).matches()) {
             return "'" + value + "'";
         }
@@ -188,7 +188,7 @@ final class ConfigNode {
     }
 
     private String substitute(String text) {
-        Matcher m = ENV_REFERENCE.matcher(text);
+        Matcher m = EnvironmentReferences.BRACED.matcher(text);
         if (!m.find()) {
             return text;
         }

@@ -10,6 +10,7 @@ import dev.tokenproxy.adapter.in.http.connection.ConnectionLimits;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import dev.tokenproxy.bootstrap.InFlightRequests;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
@@ -27,8 +28,14 @@ final class HttpModule extends AbstractModule {
 
     @Provides
     @Singleton
+    InFlightRequests inFlightRequests(Clock clock) {
+        return new InFlightRequests(clock);
+    }
+
+    @Provides
+    @Singleton
     WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models,
-                        ConnectionGuard guard, InFlightBytes inFlight) {
+                        ConnectionGuard guard, InFlightBytes inFlight, InFlightRequests requests) {
         var localKeys = new LocalApiKeys(config.localApiKeys());
         var server = WebServer.builder()
                 .host(config.host())
@@ -36,9 +43,9 @@ final class HttpModule extends AbstractModule {
                 // Without TCP_NODELAY small SSE chunks wait for Nagle's algorithm before they leave.
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .shutdownGracePeriod(config.shutdownGrace())
-                // We drain on SIGTERM ourselves (see Main), so that the exit code is 0.
+                // We drain on SIGTERM ourselves (see Main), so that the exit code tells whether requests were cut.
                 .shutdownHook(false)
-                .routing(routing -> GatewayRouting.routing(routing, forward, models, localKeys,
+                .routing(routing -> GatewayRouting.routing(routing.addFilter(requests), forward, models, localKeys,
                         config.maxRequestBodyBytes(), inFlight, config.clientRetryWaitMax()))
                 // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
                 .directHandlers(GatewayRouting.directHandlers());

@@ -65,7 +65,7 @@ class ConfigValidationTest {
                   - id: openai-main
                     provider: openai
                     base_url: "http://127.0.0.1:${PORT}/v1"
-                    api_keys: ["${OPENAI_KEY_1}", "prefix-${TP_KEY}-${PORT}", "pa$$word", "$OPENAI_KEY_1"]
+                    api_keys: ["${OPENAI_KEY_1}", "prefix-${TP_KEY}-${PORT}"]
                 """);
 
         assertThat(config.port()).isEqualTo(9555);
@@ -73,7 +73,75 @@ class ConfigValidationTest {
         var upstream = config.upstreams().upstreams().get(0);
         assertThat(upstream.baseUrl().toString()).isEqualTo("http://127.0.0.1:9555/v1");
         assertThat(upstream.apiKeys()).extracting(Secret::reveal)
-                .containsExactly("sk-env-secret", "prefix-tp-local-secret-9555", "pa$$word", "$OPENAI_KEY_1");
+                .containsExactly("sk-env-secret", "prefix-tp-local-secret-9555");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pa$$word", "costs 5$", "$5 a month", "$lower", "$Mixed_case", "a $ b", "$", "$$"})
+    void aDollarThatStartsNoVariableNameIsALiteral(String value) {
+        var config = files.load("local_api_keys: [{ name: laptop, key: '" + value + "' }]\n");
+
+        assertThat(config.localApiKeys().get(0).key().reveal()).isEqualTo(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$TP_KEY", "prefix-$TP_KEY", "$TP_KEY/suffix", "${PORT}-$TP_KEY"})
+    void aVariableWithoutBracesIsRefusedSuggestingTheBraces(String value) {
+        assertRefusedAt("local_api_keys: [{ name: laptop, key: \"" + value + "\" }]\n", "local_api_keys[0].key",
+                "write ${TP_KEY}");
+    }
+
+    @Test
+    void aVariableWithoutBracesIsRefusedAlsoWhenItIsNotSet() {
+        assertRefusedAt(upstreamWith("models: [\"$MODEL_NAME\"]"), "upstreams[0].models[0]", "write ${MODEL_NAME}");
+    }
+
+    @Test
+    void aSetButEmptyVariableNamesTheVariableAndTheField() {
+        var withEmpty = new ConfigFiles(folder, Map.of("OPENAI_KEY_1", "", "TP_KEY", "  "));
+
+        var e = catchThrowableOfType(ConfigException.class, () -> withEmpty.load("""
+                upstreams:
+                  - { id: a, provider: openai, base_url: "https://a.example/v1", api_keys: ["${OPENAI_KEY_1}"] }
+                """));
+
+        assertThat(e.getMessage()).isEqualTo("upstreams[0].api_keys[0]: environment variable OPENAI_KEY_1 is set but "
+                + "empty");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> withEmpty.load(
+                "local_api_keys: [{ name: laptop, key: \"${TP_KEY}\" }]\n")).getMessage())
+                .isEqualTo("local_api_keys[0].key: environment variable TP_KEY is set but empty");
+    }
+
+    /** One restart tells about every variable there is to set, not one per restart. */
+    @Test
+    void everyUnusableReferenceIsReportedInOneOneLineError() {
+        var withEmpty = new ConfigFiles(folder, Map.of("OPENAI_KEY_1", "sk-env-secret", "EMPTY", ""));
+
+        var e = catchThrowableOfType(ConfigException.class, () -> withEmpty.load("""
+                listen: { port: "${PORT}" }
+                local_api_keys: [{ name: laptop, key: "${TP_KEY}" }]
+                upstreams:
+                  - id: a
+                    provider: openai
+                    base_url: "https://a.example/${EMPTY}"
+                    api_keys: ["${OPENAI_KEY_1}", "$OPENAI_KEY_2", "${OPENAI_KEY_3}"]
+                """));
+
+        assertThat(e.getMessage()).isEqualTo("listen.port: environment variable PORT is not set; "
+                + "local_api_keys[0].key: environment variable TP_KEY is not set; "
+                + "upstreams[0].base_url: environment variable EMPTY is set but empty; "
+                + "upstreams[0].api_keys[1]: $OPENAI_KEY_2 is not substituted without braces: write ${OPENAI_KEY_2} "
+                + "(a value that really holds '$OPENAI_KEY_2' can come from a variable); "
+                + "upstreams[0].api_keys[2]: environment variable OPENAI_KEY_3 is not set");
+    }
+
+    @Test
+    void aValueFromAVariableIsNotScannedAgain() {
+        var withDollar = new ConfigFiles(folder, Map.of("LITERAL", "$TP_KEY"));
+
+        var config = withDollar.load("local_api_keys: [{ name: laptop, key: \"${LITERAL}\" }]\n");
+
+        assertThat(config.localApiKeys().get(0).key().reveal()).isEqualTo("$TP_KEY");
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The gateway as a separate process, the way users start it: its launch contract, exit codes and signals. */
 class GatewayProcessTest {
@@ -157,6 +159,132 @@ class GatewayProcessTest {
             assertThat(p.exitValue()).isZero();
             assertThat(stderr.get(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS))
                     .contains("configuration: " + config).doesNotContain("sk-process-test-key");
+        }
+    }
+
+    /** Runs a command that answers without starting the gateway, and returns its stdout, checking it was quiet else. */
+    private String answerOf(List<String> args) throws Exception {
+        var p = launch(args, null);
+        var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        assertThat(p.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(readAll(p.getErrorStream())).isEmpty();
+        assertThat(p.exitValue()).isZero();
+        return stdout.get(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h"})
+    void helpPrintsTheUsageToStdoutAndExitsZeroWithoutStarting(String option) throws Exception {
+        String help = answerOf(List.of(option));
+
+        assertThat(help).startsWith("usage: java -jar token-proxy.jar [--config FILE]")
+                .contains("import-codex-login").contains("TOKEN_PROXY_CONFIG").contains("--version")
+                .doesNotContain("listening on");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-V"})
+    void versionPrintsTheProjectVersionAndExitsZero(String option) throws Exception {
+        assertThat(answerOf(List.of(option)).strip()).matches("token-proxy \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    }
+
+    @Test
+    void anUnknownOptionIsOneLinePointingToHelpWithExitTwo() throws Exception {
+        var p = launch(List.of("--verbose"), null);
+
+        assertThat(p.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(readAll(p.getInputStream())).isEmpty();
+        assertThat(readAll(p.getErrorStream()).strip()).isEqualTo("token-proxy: unknown option '--verbose' (see --help)");
+    }
+
+    @Test
+    void anArgumentThatIsNoOptionIsRefusedWithoutEchoingIt() throws Exception {
+        var p = launch(List.of("--config", "gateway.yaml", "sk-pasted-in-the-wrong-place"), null);
+
+        assertThat(p.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(readAll(p.getErrorStream()).strip())
+                .isEqualTo("token-proxy: unexpected argument of 28 characters, not shown (see --help)");
+    }
+
+    /** Starts the gateway with {@code yaml} and returns its base URL, once it printed its listening line. */
+    private String startWith(String yaml) throws Exception {
+        Path config = Files.writeString(folder.resolve("gateway.yaml"), yaml);
+        var p = launch(List.of("--config", config.toString()), null);
+        String line = firstLine(p.getInputStream());
+        assertThat(line).matches("token-proxy listening on http://127\\.0\\.0\\.1:\\d+");
+        return line.substring("token-proxy listening on ".length());
+    }
+
+    /** JDK 24+ warns on stderr when a library calls sun.misc.Unsafe (JEP 471); Guava and Guice did (ADR 0008). */
+    @Test
+    void aCleanStartAndStopPrintNoJdkWarning() throws Exception {
+        try (var upstream = FakeOpenAiUpstream.start()) {
+            upstream.defaultReply(Reply.ok("hello"));
+            String baseUrl = startWith("""
+                    listen: { host: 127.0.0.1, port: 0 }
+                    upstreams:
+                      - { id: only, provider: openai, base_url: "%s", api_keys: ["${UPSTREAM_KEY}"] }
+                    """.formatted(upstream.baseUrl()));
+            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+
+            var response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
+                            .POST(HttpRequest.BodyPublishers.ofString(GatewayUnderTest.chatBody("m", true))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            process.toHandle().destroy();
+
+            assertThat(process.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+            assertThat(stderr.get(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS).lines())
+                    .isNotEmpty()
+                    .noneMatch(line -> line.startsWith("WARNING:"))
+                    .noneMatch(line -> line.contains("sun.misc.Unsafe"));
+        }
+    }
+
+    @Test
+    void anUpstreamThatCanNeverServeIsOneWarningLineAtStart() throws Exception {
+        startWith("""
+                listen: { host: 127.0.0.1, port: 0 }
+                upstreams:
+                  - { id: keyless, provider: openai, base_url: "https://api.openai.com/v1" }
+                """);
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        process.toHandle().destroy();
+
+        assertThat(process.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(stderr.get(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS).lines()
+                .filter(line -> line.contains("upstreams[0] (keyless)")))
+                .singleElement().asString().contains("WARNING").contains("needs api_keys");
+    }
+
+    @Test
+    void requestsCutAtTheEndOfTheShutdownGraceGiveExitFourAndALineCountingThem() throws Exception {
+        try (var upstream = FakeOpenAiUpstream.start()) {
+            upstream.defaultReply(Reply.slowFirstToken(Duration.ofSeconds(20), "too late"));
+            String baseUrl = startWith("""
+                    listen: { host: 127.0.0.1, port: 0 }
+                    shutdown_grace_seconds: 1
+                    upstreams:
+                      - { id: slow, provider: openai, base_url: "%s", api_keys: ["${UPSTREAM_KEY}"] }
+                    """.formatted(upstream.baseUrl()));
+            var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(GatewayUnderTest.chatBody("m", false))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(upstream.awaitRequestCount(1, PROCESS_WAIT)).isTrue();
+
+            process.toHandle().destroy(); // SIGTERM
+
+            assertThat(process.waitFor(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(4);
+            assertThat(stderr.get(PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS).lines()
+                    .filter(line -> line.startsWith("token-proxy:")))
+                    .containsExactly("token-proxy: 1 request was still in flight when the shutdown grace period "
+                            + "(shutdown_grace_seconds: 1) ended, and was cut");
         }
     }
 }
