@@ -36,6 +36,21 @@ final class ConsoleLogging {
         root.setLevel(Level.INFO);
     }
 
+    /**
+     * Logs at {@code level} from now on. Helidon's loggers never go below INFO: at FINE they report every socket and
+     * would drown the gateway's own detail.
+     */
+    static void level(dev.tokenproxy.bootstrap.config.LogLevel level) {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        Logger.getLogger("").setLevel(level.julLevel());
+        HELIDON_LOGGER.setLevel(level.julLevel().intValue() < Level.INFO.intValue() ? Level.INFO : null);
+    }
+
+    /** Held so that its level, once set, is not lost when the logger would otherwise be collected. */
+    private static final Logger HELIDON_LOGGER = Logger.getLogger("io.helidon");
+
     /** The console's handler chain over any stream: the line format and Helidon's line limit. */
     static Handler writingTo(StreamHandler sink, Clock clock) {
         sink.setFormatter(new LineFormatter());

@@ -4,6 +4,7 @@ import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
 import dev.tokenproxy.bootstrap.cli.BuildVersion;
 import dev.tokenproxy.bootstrap.cli.ImportCodexLoginCommand;
 import dev.tokenproxy.bootstrap.cli.LaunchOptions;
+import dev.tokenproxy.bootstrap.config.LogLevel;
 import dev.tokenproxy.bootstrap.config.ConfigException;
 import dev.tokenproxy.bootstrap.config.ConfigLoader;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
@@ -58,12 +59,12 @@ public final class Main {
                 System.err.println("token-proxy: " + invalid.reason());
                 System.exit(EXIT_BAD_USAGE);
             }
-            case LaunchOptions.Run run -> run(run.configFile().orElse(null));
+            case LaunchOptions.Run run -> run(run.configFile().orElse(null), run.logLevel());
         }
     }
 
     /** @param configFile the {@code --config} argument, or null to use {@code TOKEN_PROXY_CONFIG} or the default */
-    private static void run(String configFile) {
+    private static void run(String configFile, java.util.Optional<LogLevel> logLevel) {
         ConsoleLogging.install();
         // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
         ListenerLossWatch.install(Main::exitListenerLost);
@@ -76,6 +77,7 @@ public final class Main {
             System.exit(EXIT_BAD_USAGE);
             return;
         }
+        ConsoleLogging.level(logLevel.orElse(config.logLevel()));
         log.log(Level.INFO, "token-proxy starting with configuration: " + config.source()
                 + " (" + config.upstreams().upstreams().size() + " upstreams)");
         config.warnings().forEach(warning -> log.log(Level.WARNING, warning));

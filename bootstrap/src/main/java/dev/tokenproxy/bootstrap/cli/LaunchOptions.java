@@ -1,6 +1,7 @@
 package dev.tokenproxy.bootstrap.cli;
 
 import java.util.List;
+import dev.tokenproxy.bootstrap.config.LogLevel;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -10,8 +11,11 @@ import java.util.regex.Pattern;
  */
 public sealed interface LaunchOptions {
 
-    /** Start the gateway. {@code configFile} is the {@code --config} argument, if there was one. */
-    record Run(Optional<String> configFile) implements LaunchOptions {
+    /**
+     * Start the gateway. {@code configFile} is the {@code --config} argument, if there was one; {@code logLevel} the
+     * {@code --log-level}, which wins over the configuration's {@code log_level}.
+     */
+    record Run(Optional<String> configFile, Optional<LogLevel> logLevel) implements LaunchOptions {
     }
 
     record ShowHelp() implements LaunchOptions {
@@ -29,6 +33,7 @@ public sealed interface LaunchOptions {
 
     static LaunchOptions parse(List<String> args) {
         Optional<String> configFile = Optional.empty();
+        Optional<LogLevel> logLevel = Optional.empty();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
@@ -44,6 +49,17 @@ public sealed interface LaunchOptions {
                     }
                     configFile = Optional.of(args.get(++i));
                 }
+                case "--log-level" -> {
+                    if (i + 1 >= args.size()) {
+                        return new Invalid("--log-level needs one of " + LogLevel.choices() + " (see --help)");
+                    }
+                    String value = args.get(++i).toLowerCase(java.util.Locale.ROOT);
+                    logLevel = LogLevel.fromWire(value);
+                    if (logLevel.isEmpty()) {
+                        return new Invalid("--log-level must be one of " + LogLevel.choices()
+                                + (SHOWABLE.matcher("--" + value).matches() ? ", got '" + value + "'" : ""));
+                    }
+                }
                 default -> {
                     return new Invalid(SHOWABLE.matcher(arg).matches()
                             ? "unknown option '" + arg + "' (see --help)"
@@ -51,13 +67,13 @@ public sealed interface LaunchOptions {
                 }
             }
         }
-        return new Run(configFile);
+        return new Run(configFile, logLevel);
     }
 
     /** What {@code --help} prints. */
     static String usage() {
         return """
-                usage: java -jar token-proxy.jar [--config FILE]
+                usage: java -jar token-proxy.jar [--config FILE] [--log-level LEVEL]
                        java -jar token-proxy.jar %s
                        java -jar token-proxy.jar --help | --version
 
@@ -65,12 +81,14 @@ public sealed interface LaunchOptions {
 
                 options:
                   --config FILE    the configuration, YAML or JSON (see docs/configuration.md)
+                  --log-level L    error, warn, info (default: one line per request and failed attempt) or
+                                   debug; wins over log_level in the configuration
                   -h, --help       print this help and exit
                   -V, --version    print the version and exit
 
                 environment:
                   TOKEN_PROXY_CONFIG   the configuration file when there is no --config; without either,
-                                       an embedded default (127.0.0.1:9208, no upstreams)
+                                       an embedded default (127.0.0.1:9208, two mock upstreams)
 
                 commands:
                   %s   store a Codex CLI login in the account store (--help for details)
