@@ -4,7 +4,9 @@ import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.model.ReplyStream;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.application.model.UpstreamReply;
+import io.helidon.common.socket.SocketWriterException;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.time.Duration;
@@ -106,7 +108,8 @@ final class ForwardResultWriter {
                 out.flush();
             }
             return true;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException | CloseConnectionException | SocketWriterException clientLeft) {
+            // Helidon reports a client that went away with its own runtime exceptions as well as with IO ones.
             return false;
         }
     }

@@ -125,4 +125,28 @@ class RequestVisibilityTest {
                     + "(idle timeout)");
         }
     }
+
+    @Test
+    void aClientThatLeavesMidStreamIsSaidToHaveLeft() throws Exception {
+        var stream = new ControlledReplyStream();
+        try (var logs = new LoggedRecords(); var gateway = RunningGateway.open()) {
+            gateway.forward.answer(new ForwardResult.Delivered(new UpstreamReply.Streaming(200,
+                    Map.of("content-type", "text/event-stream"), stream),
+                    new ForwardSummary(1, Optional.of(new CredentialKey("a", "key-1")), Optional.of("gpt-4o"))));
+            stream.release("data: {\"n\":1}\n\n");
+            var response = gateway.client().sendAsync(gateway.chat("{\"model\":\"gpt-4o\",\"stream\":true,"
+                    + "\"messages\":[]}").build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            response.body().read();
+            response.body().close();
+            // The server learns of it only when a write fails: keep producing until the stream is closed.
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!stream.isClosed() && System.nanoTime() < giveUp) {
+                stream.release("data: {\"n\":\"more\"}\n\n");
+                stream.awaitClosed(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+
+            assertThat(requestLines(logs, 1)).contains("via a/key-1, 1 attempt, 200, client left (499)");
+        }
+    }
 }
