@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.in.http;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
@@ -35,6 +36,7 @@ final class UnroutedRequestErrors implements DirectHandler {
                                     ServerResponseHeaders headers, String message) {
         GatewayError error = error(eventType, defaultStatus, message);
         headers.set(HeaderValues.CONTENT_TYPE_JSON);
+        headers.set(HeaderNames.create(GatewayError.SHOULD_RETRY), Boolean.toString(error.shouldRetry()));
         return TransportResponse.builder()
                 .status(defaultStatus)
                 .headers(headers)

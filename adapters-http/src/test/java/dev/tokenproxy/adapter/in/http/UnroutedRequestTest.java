@@ -46,6 +46,7 @@ class UnroutedRequestTest {
             var response = client.send(request).readResponse();
 
             assertOpenAiErrorShape(response, 400, "bad_request");
+            assertThat(response.header("x-should-retry")).as("the same bytes would be refused again").isEqualTo("false");
             assertThat(client.closedByServer()).isTrue();
         }
     }
