@@ -54,22 +54,6 @@ public final class MessagesErrorBody {
         return root;
     }
 
-    /** The Anthropic error type a client expects for an HTTP status, as Anthropic's own API pairs them. */
-    public static String typeForStatus(int status) {
-        return switch (status) {
-            case 400 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 504 -> "timeout_error";
-            case 529 -> "overloaded_error";
-            default -> "api_error";
-        };
-    }
-
     // Anthropic's wording ("prompt is too long: 210000 tokens > 200000 maximum"; "Your credit balance is too low
     // to access the Anthropic API"); matched loosely because the numbers and the sentence around them vary.
     private static String codeOf(String message) {
