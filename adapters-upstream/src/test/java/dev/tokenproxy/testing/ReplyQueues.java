@@ -45,10 +45,15 @@ final class ReplyQueues<R> {
      * model, then exact key, then {@code ANY}/{@code ANY}; the default when all are empty.
      */
     synchronized R next(RecordedRequest request) {
+        return next(request, request.bearerKey());
+    }
+
+    /** The same, for an API whose key travels elsewhere than in a Bearer header (Anthropic's {@code x-api-key}). */
+    synchronized R next(RecordedRequest request, String key) {
         List<Selector> mostSpecificFirst = List.of(
-                new Selector(request.model(), request.bearerKey()),
+                new Selector(request.model(), key),
                 new Selector(request.model(), ANY),
-                new Selector(ANY, request.bearerKey()),
+                new Selector(ANY, key),
                 new Selector(ANY, ANY));
         for (Selector selector : mostSpecificFirst) {
             Deque<R> queue = queues.get(selector);

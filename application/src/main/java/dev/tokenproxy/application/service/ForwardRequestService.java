@@ -172,7 +172,8 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
             }
         }
         var request = new AttemptRequest(candidate.upstream(), credential, command.format(), command.model(),
-                candidate.upstreamModel(), command.body(), command.stream(), settings.timeouts(), deadline);
+                candidate.upstreamModel(), command.body(), command.stream(), settings.timeouts(), deadline,
+                command.clientHeaders());
         return new Sent(credential, candidate.client().send(request));
     }
 

@@ -1,5 +1,6 @@
 package dev.tokenproxy.bootstrap.provider;
 
+import dev.tokenproxy.adapter.out.upstream.anthropic.AnthropicAdapter;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
 import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
@@ -43,6 +44,7 @@ public final class ProviderRegistry {
         return new ProviderRegistry(List.of(
                 new Provider(OpenAiChatAdapter.DESCRIPTOR, OpenAiChatAdapter.class),
                 new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class),
+                new Provider(AnthropicAdapter.DESCRIPTOR, AnthropicAdapter.class),
                 new Provider(CodexAdapter.DESCRIPTOR, CodexAdapter.class),
                 new Provider(MockAdapter.DESCRIPTOR, MockAdapter.class)));
     }

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 import dev.tokenproxy.adapter.out.models.RefreshingUpstreamModels;
+import dev.tokenproxy.adapter.out.upstream.anthropic.AnthropicModels;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiModelsEndpoint;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.mock.MockModels;
@@ -17,7 +18,7 @@ import java.util.Set;
 
 /**
  * What upstreams say they serve, for {@code GET /v1/models}: one {@link FetchUpstreamModelsPort} per provider whose
- * API has a model listing (the OpenAI-style ones; {@code codex} has none), behind a cache refreshed in the
+ * API has a model listing (the OpenAI-style ones and Anthropic; {@code codex} has none), behind a cache refreshed in the
  * background.
  */
 final class UpstreamModelsModule extends AbstractModule {
@@ -38,6 +39,12 @@ final class UpstreamModelsModule extends AbstractModule {
     @Singleton
     FetchUpstreamModelsPort openAiResponsesModels(UpstreamHttpClient http) {
         return new OpenAiModelsEndpoint(OpenAiResponsesAdapter.PROVIDER, http);
+    }
+
+    @ProvidesIntoSet
+    @Singleton
+    FetchUpstreamModelsPort anthropicModels(UpstreamHttpClient http) {
+        return AnthropicModels.endpoint(http);
     }
 
     @ProvidesIntoSet

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.adapter.out.upstream.anthropic.AnthropicAdapter;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
 import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
@@ -67,5 +68,11 @@ final class UpstreamProvidersModule extends AbstractModule {
     @Singleton
     OpenAiResponsesAdapter openAiResponsesAdapter(UpstreamHttpClient http, Clock clock) {
         return new OpenAiResponsesAdapter(http, clock);
+    }
+
+    @Provides
+    @Singleton
+    AnthropicAdapter anthropicAdapter(UpstreamHttpClient http, Clock clock) {
+        return new AnthropicAdapter(http, clock);
     }
 }

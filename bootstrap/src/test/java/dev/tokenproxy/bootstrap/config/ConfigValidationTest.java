@@ -175,7 +175,7 @@ class ConfigValidationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kiro", "anthropic"})
+    @ValueSource(strings = {"kiro"})
     void aContractProviderThatThisVersionCannotServeIsRefused(String provider) {
         assertRefusedAt("""
                 upstreams:
@@ -189,7 +189,7 @@ class ConfigValidationTest {
         assertRefusedAt("upstreams: [{ id: g, provider: gemini, base_url: \"https://g.example/v1\" }]\n",
                 "upstreams[0].provider", "(known: anthropic, codex, kiro, mock, openai, openai_responses)");
         assertRefusedAt("upstreams: [{ id: k, provider: kiro, base_url: \"https://k.example/v1\" }]\n",
-                "upstreams[0].provider", "(available: codex, mock, openai, openai_responses)");
+                "upstreams[0].provider", "(available: anthropic, codex, mock, openai, openai_responses)");
     }
 
     @Test

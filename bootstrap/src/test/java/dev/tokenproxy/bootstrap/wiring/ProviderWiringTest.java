@@ -120,7 +120,7 @@ class ProviderWiringTest {
                 .satisfies(u -> assertThat(u.provider()).isEqualTo(name));
         withPorts(config, registry, ports -> {
             assertThat(ports.get(name)).isInstanceOf(FakeAdapter.class);
-            assertThat(ports).containsOnlyKeys("openai", "openai_responses", "codex", "mock", name);
+            assertThat(ports).containsOnlyKeys("openai", "openai_responses", "anthropic", "codex", "mock", name);
         });
     }
 }

@@ -9,6 +9,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
+import io.helidon.http.Header;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -104,7 +108,7 @@ final class ForwardPipeline {
                 return;
             }
             var command = new ForwardRequestCommand(dialect.format(), parsed.fields().model(),
-                    parsed.fields().stream(), body, client.upstreams(), line.id());
+                    parsed.fields().stream(), body, client.upstreams(), line.id(), forwardedHeaders(dialect, req));
             line.forwarding(command.model(), parsed.fields().stream());
             var result = forward.forward(command);
             line.forwarded(result, ForwardResultWriter.write(result, res, dialect.errors(), clientRetryWaitMax));
@@ -113,6 +117,18 @@ final class ForwardPipeline {
                 inFlight.release(unreserved);
             }
         }
+    }
+
+    /** The client headers the dialect lets through to the upstream adapter, names in lower case. */
+    private static Map<String, String> forwardedHeaders(InboundDialect dialect, ServerRequest req) {
+        var forwarded = new LinkedHashMap<String, String>();
+        for (Header header : req.headers()) {
+            String name = header.name().toLowerCase(Locale.ROOT);
+            if (dialect.forwardsHeader().test(name)) {
+                forwarded.put(name, header.values());
+            }
+        }
+        return forwarded;
     }
 
     /**

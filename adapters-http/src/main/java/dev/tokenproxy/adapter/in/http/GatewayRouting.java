@@ -16,7 +16,8 @@ public final class GatewayRouting {
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /** What a client may call, for the answer to anything else. */
-    static final String SERVED = "POST /v1/chat/completions, POST /v1/responses, GET /v1/models and GET /health";
+    static final String SERVED = "POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, "
+            + "POST /v1/messages/count_tokens, GET /v1/models and GET /health";
 
     private GatewayRouting() {
     }
@@ -39,14 +40,15 @@ public final class GatewayRouting {
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
                                LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight,
                                Duration clientRetryWaitMax) {
+        var pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax);
         routing.addFilter(new RequestIds())
                 .addFilter(new ConnectionReuse())
                 .get("/health", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(HEALTHY);
                 })
-                .register(new OpenAiEndpoints(forward, models, localKeys, maxRequestBodyBytes, inFlight,
-                        clientRetryWaitMax))
+                .register(new OpenAiEndpoints(pipeline, models, localKeys))
+                .register(new MessagesEndpoints(pipeline, localKeys, maxRequestBodyBytes))
                 .any((req, res) -> GatewayError.invalidRequest(404, "unknown_url", "This gateway does not serve "
                         + req.prologue().method().text() + " " + req.path().path() + ". It serves " + SERVED
                         + "; clients take the base URL http://HOST:PORT/v1.").send(res))

@@ -1,7 +1,5 @@
 package dev.tokenproxy.adapter.in.http;
 
-import dev.tokenproxy.application.model.InFlightBytes;
-import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
@@ -22,9 +20,8 @@ final class OpenAiEndpoints implements HttpService {
     private final ListModelsUseCase models;
     private final LocalApiKeys localKeys;
 
-    OpenAiEndpoints(ForwardRequestUseCase forward, ListModelsUseCase models, LocalApiKeys localKeys,
-                    long maxRequestBodyBytes, InFlightBytes inFlight, java.time.Duration clientRetryWaitMax) {
-        this.pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax);
+    OpenAiEndpoints(ForwardPipeline pipeline, ListModelsUseCase models, LocalApiKeys localKeys) {
+        this.pipeline = pipeline;
         this.models = models;
         this.localKeys = localKeys;
     }

@@ -1,6 +1,7 @@
 package dev.tokenproxy.application.port.in;
 
 import dev.tokenproxy.domain.routing.InboundFormat;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -11,17 +12,28 @@ import java.util.Set;
  * @param body             the client's JSON body, forwarded as bytes
  * @param allowedUpstreams upstream ids the client's local key may use; {@code *} admits all
  * @param requestId        names the request in log lines (the client's {@code x-request-id} or one made up)
+ * @param clientHeaders    the few client headers an upstream of the client's own API may need (Anthropic's
+ *                         {@code anthropic-beta}, {@code anthropic-version}), names in lower case; chosen by the
+ *                         inbound adapter, never credentials
  */
 public record ForwardRequestCommand(InboundFormat format, String model, boolean stream, byte[] body,
-                                    Set<String> allowedUpstreams, String requestId) {
+                                    Set<String> allowedUpstreams, String requestId,
+                                    Map<String, String> clientHeaders) {
     public ForwardRequestCommand {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(body, "body");
         allowedUpstreams = Set.copyOf(allowedUpstreams);
+        clientHeaders = Map.copyOf(clientHeaders);
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("model is required");
         }
+    }
+
+    /** A request whose client sent no header an upstream needs. */
+    public ForwardRequestCommand(InboundFormat format, String model, boolean stream, byte[] body,
+                                 Set<String> allowedUpstreams, String requestId) {
+        this(format, model, stream, body, allowedUpstreams, requestId, Map.of());
     }
 
     public ForwardRequestCommand(InboundFormat format, String model, boolean stream, byte[] body,

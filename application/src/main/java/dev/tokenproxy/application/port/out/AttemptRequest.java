@@ -5,6 +5,7 @@ import dev.tokenproxy.application.model.Credential;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,11 +15,22 @@ import java.util.Objects;
  * @param upstreamModel  the model name to put in the upstream request (after prefix removal and mapping)
  * @param body           the client's JSON body, untouched; the adapter rewrites {@code model} when it differs
  * @param deadline       the request deadline; the attempt must give up by then
+ * @param clientHeaders  client headers chosen by the inbound adapter (names in lower case) that an upstream speaking
+ *                       the client's API may pass on, e.g. {@code anthropic-beta}; other providers ignore them
  */
 public record AttemptRequest(Upstream upstream, Credential credential, InboundFormat format, String requestedModel,
                              String upstreamModel, byte[] body, boolean stream, AttemptTimeouts timeouts,
-                             Instant deadline) {
+                             Instant deadline, Map<String, String> clientHeaders) {
+
+    /** An attempt for a client that sent no header an upstream needs. */
+    public AttemptRequest(Upstream upstream, Credential credential, InboundFormat format, String requestedModel,
+                          String upstreamModel, byte[] body, boolean stream, AttemptTimeouts timeouts,
+                          Instant deadline) {
+        this(upstream, credential, format, requestedModel, upstreamModel, body, stream, timeouts, deadline, Map.of());
+    }
+
     public AttemptRequest {
+        clientHeaders = Map.copyOf(clientHeaders);
         Objects.requireNonNull(upstream, "upstream");
         Objects.requireNonNull(credential, "credential");
         Objects.requireNonNull(format, "format");

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code GET {base_url}/models}, which every OpenAI-style API serves (Chat Completions and Responses upstreams
@@ -35,11 +36,24 @@ public final class OpenAiModelsEndpoint implements FetchUpstreamModelsPort {
 
     private final String provider;
     private final UpstreamHttpClient http;
+    private final Function<Upstream, Map<String, String>> headers;
 
     /** @param provider the provider kind whose upstreams speak this API, e.g. {@code openai} */
     public OpenAiModelsEndpoint(String provider, UpstreamHttpClient http) {
+        this(provider, http, OpenAiModelsEndpoint::bearerHeaders);
+    }
+
+    /**
+     * For an API that lists its models in the same {@code data[].id} shape but authenticates otherwise (Anthropic's
+     * {@code GET /v1/models} with {@code x-api-key}).
+     *
+     * @param headers the request headers for an upstream, its credential included
+     */
+    public OpenAiModelsEndpoint(String provider, UpstreamHttpClient http,
+                                Function<Upstream, Map<String, String>> headers) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.http = Objects.requireNonNull(http, "http");
+        this.headers = Objects.requireNonNull(headers, "headers");
     }
 
     @Override
@@ -51,7 +65,7 @@ public final class OpenAiModelsEndpoint implements FetchUpstreamModelsPort {
     public Result fetch(Upstream upstream) {
         byte[] body;
         try (UpstreamExchange exchange = http.get(OpenAiWire.endpoint(upstream.baseUrl(), "models"),
-                headers(upstream), LIMITS)) {
+                headers.apply(upstream), LIMITS)) {
             exchange.outputStarted();
             body = exchange.readBody();
             if (exchange.status() < 200 || exchange.status() >= 300) {
@@ -64,7 +78,7 @@ public final class OpenAiModelsEndpoint implements FetchUpstreamModelsPort {
                 .orElseGet(() -> new Result.Failed("the answer is not an OpenAI model list"));
     }
 
-    private static Map<String, String> headers(Upstream upstream) {
+    private static Map<String, String> bearerHeaders(Upstream upstream) {
         var headers = new LinkedHashMap<String, String>();
         // A blank key means a keyless upstream (a local server), not a key to send.
         upstream.apiKeys().stream().findFirst().filter(key -> !key.isBlank())

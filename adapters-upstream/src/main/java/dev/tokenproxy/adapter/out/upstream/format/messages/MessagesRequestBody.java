@@ -1,0 +1,17 @@
+package dev.tokenproxy.adapter.out.upstream.format.messages;
+
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+
+/**
+ * A Messages client's body for a Messages upstream: its bytes verbatim unless the upstream knows the model by another
+ * name. Messages names the model in a top-level {@code model} too, so Chat's rule applies as it is.
+ */
+public final class MessagesRequestBody {
+
+    private MessagesRequestBody() {
+    }
+
+    public static byte[] forUpstream(byte[] clientBody, String upstreamModel) {
+        return ChatRequestBody.forUpstream(clientBody, upstreamModel);
+    }
+}
