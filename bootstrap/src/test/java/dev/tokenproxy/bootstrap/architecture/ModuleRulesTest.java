@@ -110,7 +110,7 @@ class ModuleRulesTest {
 
     private static final String UPSTREAM = "dev.tokenproxy.adapter.out.upstream.";
     /** The layers every provider shares; any other package under {@link #UPSTREAM} is one provider. */
-    private static final Set<String> TRANSPORT = Set.of("http", "sse", "stream");
+    private static final Set<String> TRANSPORT = Set.of("http", "sse", "eventstream", "stream");
     private static final String FORMAT = "format";
 
     private static String upstreamLayerOf(JavaClass type) {
@@ -130,7 +130,7 @@ class ModuleRulesTest {
 
     @Test
     void upstreamTransportKnowsNoFormatAndNoProvider() {
-        noClasses().that(upstreamLayerIn("transport (http, sse, stream)", TRANSPORT::contains))
+        noClasses().that(upstreamLayerIn("transport (http, sse, eventstream, stream)", TRANSPORT::contains))
                 .should().dependOnClassesThat(upstreamLayerIn("a format or provider package",
                         layer -> !TRANSPORT.contains(layer)))
                 .check(production);

@@ -1,0 +1,57 @@
+package dev.tokenproxy.adapter.out.upstream.eventstream;
+
+import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
+import dev.tokenproxy.adapter.out.upstream.stream.FrameSource;
+import dev.tokenproxy.adapter.out.upstream.stream.MalformedFrameException;
+import java.util.List;
+
+/**
+ * The messages of an {@code application/vnd.amazon.eventstream} response body, as the bytes complete them. A body
+ * that ends inside a frame is malformed rather than merely ended: the stream was cut, and the gate must not treat
+ * what came before as the whole answer.
+ */
+public final class EventStreamFrameSource implements FrameSource<EventStreamMessage> {
+
+    private static final int READ_BUFFER_BYTES = 8 * 1024;
+
+    private final UpstreamExchange exchange;
+    private final EventStreamParser parser = new EventStreamParser();
+    private final byte[] buffer = new byte[READ_BUFFER_BYTES];
+
+    public EventStreamFrameSource(UpstreamExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public List<EventStreamMessage> next() throws TransportFailure, MalformedFrameException {
+        while (true) {
+            int count = exchange.read(buffer);
+            if (count < 0) {
+                if (parser.insideFrame()) {
+                    throw new MalformedFrameException("the body ended inside an event-stream frame", null);
+                }
+                return null;
+            }
+            List<EventStreamMessage> messages = parser.feed(buffer, 0, count);
+            if (!messages.isEmpty()) {
+                return messages;
+            }
+        }
+    }
+
+    @Override
+    public void outputStarted() {
+        exchange.outputStarted();
+    }
+
+    @Override
+    public void finish() {
+        exchange.finish();
+    }
+
+    @Override
+    public void abort() {
+        exchange.abort();
+    }
+}
