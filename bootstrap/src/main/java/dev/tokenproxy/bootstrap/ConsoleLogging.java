@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
 /** One line per log record on stderr, so stdout stays free for the {@code listening on} line. */
 final class ConsoleLogging {
 
+    /** The console handler {@link #install()} set up, so that {@link #json(boolean)} can change its line format. */
+    private static volatile ConsoleHandler console;
+
     private ConsoleLogging() {
     }
 
@@ -32,8 +35,17 @@ final class ConsoleLogging {
         }
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        root.addHandler(writingTo(new ConsoleHandler(), Clock.systemUTC())); // ConsoleHandler writes to stderr
+        console = new ConsoleHandler(); // ConsoleHandler writes to stderr
+        root.addHandler(writingTo(console, Clock.systemUTC()));
         root.setLevel(Level.INFO);
+    }
+
+    /** One JSON object per line from now on (for log shippers), or back to the plain line format. */
+    static void json(boolean json) {
+        var handler = console;
+        if (handler != null) {
+            handler.setFormatter(json ? new JsonLineFormatter() : new LineFormatter());
+        }
     }
 
     /**
@@ -58,10 +70,36 @@ final class ConsoleLogging {
         return new HelidonLineLimit(sink, clock);
     }
 
+    /**
+     * {@code {"time":"2026-01-02T03:04:05.678Z","level":"INFO","logger":"...","message":"..."}} and {@code "thrown"}
+     * with the stack trace when there is one: one object per line, escaped by Jackson, so a message can never break a
+     * shipper's line framing.
+     */
+    static final class JsonLineFormatter extends Formatter {
+
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        @Override
+        public String format(LogRecord record) {
+            var line = JSON.createObjectNode()
+                    .put("time", LineFormatter.TIME.format(record.getInstant()))
+                    .put("level", record.getLevel().getName())
+                    .put("logger", record.getLoggerName())
+                    .put("message", formatMessage(record));
+            if (record.getThrown() != null) {
+                var trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
+                line.put("thrown", trace.toString().stripTrailing());
+            }
+            return line.toString() + System.lineSeparator();
+        }
+    }
+
     /** {@code 2026-01-02T03:04:05.678Z INFO logger - message}, then the stack trace when there is one. */
     static final class LineFormatter extends Formatter {
 
-        private static final DateTimeFormatter TIME =
+        static final DateTimeFormatter TIME =
                 DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
         @Override

@@ -78,6 +78,7 @@ public final class Main {
             return;
         }
         ConsoleLogging.level(logLevel.orElse(config.logLevel()));
+        ConsoleLogging.json(config.jsonLogs());
         log.log(Level.INFO, "token-proxy starting with configuration: " + config.source()
                 + " (" + config.upstreams().upstreams().size() + " upstreams)");
         config.warnings().forEach(warning -> log.log(Level.WARNING, warning));

@@ -161,7 +161,7 @@ public final class ConfigLoader {
         EnvironmentReferences.requireUsable(tree, env);
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
-                "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds", "log_level"));
+                "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds", "log_level", "log_format"));
         var listen = root.field("listen").requireObject(Set.of("host", "port"));
         String host = listen.field("host").isPresent() ? listen.field("host").requiredString() : "127.0.0.1";
         int port = (int) listen.field("port").integer(9208, 0, 65_535);
@@ -186,9 +186,14 @@ public final class ConfigLoader {
         var grace = Duration.ofSeconds(root.field("shutdown_grace_seconds").integer(10, 0, 3_600));
         var clientRetryWaitMax = seconds(root.field("client_retry_wait_max_seconds"), Duration.ofSeconds(20));
         var logLevel = root.field("log_level").choice(LogLevel.INFO, LogLevel::fromWire, LogLevel.choices());
+        boolean jsonLogs = root.field("log_format").choice(false, format -> switch (format) {
+            case "text" -> Optional.of(false);
+            case "json" -> Optional.of(true);
+            default -> Optional.empty();
+        }, "text, json");
         var limits = limits(root.field("limits"), maxBody);
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel,
+                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs,
                 UnusableUpstreams.warnings(upstreams, providers, store));
     }
 

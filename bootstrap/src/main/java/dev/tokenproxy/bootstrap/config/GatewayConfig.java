@@ -15,6 +15,7 @@ import java.util.List;
  * @param source             where it came from, for the first log line ("embedded default" or a file path)
  * @param clientRetryWaitMax gateway errors that ask for a longer wait answer {@code x-should-retry: false}
  * @param logLevel           how much is logged unless {@code --log-level} says otherwise
+ * @param jsonLogs           {@code log_format: json}: every log line a JSON object, for log shippers
  * @param warnings           what is valid but cannot work as configured (an upstream without credentials), one line
  *                           each, for the log at start; never a secret
  */
@@ -22,6 +23,7 @@ public record GatewayConfig(String source, String host, int port, Path dataDir, 
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
                             Duration shutdownGrace, Limits limits, Duration clientRetryWaitMax, LogLevel logLevel,
+                            boolean jsonLogs,
                             List<String> warnings) {
 
     public GatewayConfig {

@@ -22,4 +22,14 @@ class LogLevelConfigTest {
         assertThatThrownBy(() -> files.load("log_level: loud\n")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("log_level: ").hasMessageContaining("error, warn, info, debug");
     }
+
+    @Test
+    void logLinesAreTextByDefaultAndJsonWhenAsked() {
+        var files = new ConfigFiles(folder, Map.of());
+
+        assertThat(files.load("upstreams: []\n").jsonLogs()).isFalse();
+        assertThat(files.load("log_format: json\n").jsonLogs()).isTrue();
+        assertThatThrownBy(() -> files.load("log_format: xml\n")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("log_format: ").hasMessageContaining("text, json");
+    }
 }
