@@ -23,8 +23,10 @@ final class OpenAiEndpoints implements HttpService {
     private final LocalApiKeys localKeys;
 
     OpenAiEndpoints(ForwardRequestUseCase forward, ListModelsUseCase models, LocalApiKeys localKeys,
-                    long maxRequestBodyBytes, InFlightBytes inFlight, java.time.Duration clientRetryWaitMax) {
-        this.pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax);
+                    long maxRequestBodyBytes, InFlightBytes inFlight, java.time.Duration clientRetryWaitMax,
+                    dev.tokenproxy.application.port.in.RecordRefusalUseCase refusals) {
+        this.pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax,
+                refusals);
         this.models = models;
         this.localKeys = localKeys;
     }
