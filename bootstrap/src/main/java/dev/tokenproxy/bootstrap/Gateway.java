@@ -1,6 +1,11 @@
 package dev.tokenproxy.bootstrap;
 
 import com.google.inject.Guice;
+import com.google.inject.Key;
+import com.google.inject.ProvisionException;
+import dev.tokenproxy.adapter.out.records.SqliteRecordStore;
+import dev.tokenproxy.application.service.RecordQueue;
+import java.util.Optional;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
 import dev.tokenproxy.adapter.in.http.connection.ListenerStart;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
@@ -17,9 +22,13 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamHttpClient upstreams;
     private final InFlightRequests requests;
     private final GatewayConfig config;
+    private final Optional<RecordQueue> records;
+    private final Optional<SqliteRecordStore> recordStore;
 
     private Gateway(WebServer server, ConnectionGuard guard, UpstreamHttpClient upstreams, InFlightRequests requests,
-                    GatewayConfig config) {
+                    GatewayConfig config, Optional<RecordQueue> records, Optional<SqliteRecordStore> recordStore) {
+        this.records = records;
+        this.recordStore = recordStore;
         this.server = server;
         this.guard = guard;
         this.upstreams = upstreams;
@@ -34,6 +43,17 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config) {
         var injector = Guice.createInjector(TokenProxyModules.all(config, Clock.systemUTC()));
+        Optional<SqliteRecordStore> recordStore;
+        try {
+            // Opened before listening: a store that cannot be opened stops the start, rather than losing records.
+            recordStore = injector.getInstance(new Key<Optional<SqliteRecordStore>>() { });
+        } catch (ProvisionException e) {
+            if (e.getCause() instanceof SqliteRecordStore.StoreUnavailableException unavailable) {
+                throw new CannotStartException(unavailable.getMessage(), unavailable);
+            }
+            throw e;
+        }
+        var records = injector.getInstance(new Key<Optional<RecordQueue>>() { });
         var guard = injector.getInstance(ConnectionGuard.class);
         var server = injector.getInstance(WebServer.class);
         var upstreams = injector.getInstance(UpstreamHttpClient.class);
@@ -44,10 +64,13 @@ public final class Gateway implements AutoCloseable {
         } catch (ListenerStart.CannotListenException e) {
             guard.close();
             upstreams.close();
+            records.ifPresent(RecordQueue::close);
+            recordStore.ifPresent(SqliteRecordStore::close);
             throw new CannotListenException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
-        return new Gateway(server, guard, upstreams, injector.getInstance(InFlightRequests.class), config);
+        return new Gateway(server, guard, upstreams, injector.getInstance(InFlightRequests.class), config, records,
+                recordStore);
     }
 
     public int port() {
@@ -69,6 +92,9 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         guard.close();
         upstreams.close();
+        // After the drain, so that the records of the last requests are written before the process exits.
+        records.ifPresent(RecordQueue::close);
+        recordStore.ifPresent(SqliteRecordStore::close);
         return requests.cut();
     }
 
@@ -77,8 +103,15 @@ public final class Gateway implements AutoCloseable {
         stop();
     }
 
+    /** The gateway cannot start; the message is one line saying why. */
+    public static class CannotStartException extends RuntimeException {
+        CannotStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The gateway could not bind its listening socket; the message names the address and the cause. */
-    public static final class CannotListenException extends RuntimeException {
+    public static final class CannotListenException extends CannotStartException {
         CannotListenException(String message, Throwable cause) {
             super(message, cause);
         }

@@ -86,7 +86,7 @@ public final class Main {
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
-        } catch (Gateway.CannotListenException e) {
+        } catch (Gateway.CannotStartException e) {
             System.err.println("token-proxy: " + e.getMessage());
             System.exit(EXIT_CANNOT_START);
             return;

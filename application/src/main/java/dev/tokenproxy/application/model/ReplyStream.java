@@ -1,5 +1,6 @@
 package dev.tokenproxy.application.model;
 
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import java.util.Optional;
 
@@ -19,6 +20,14 @@ public interface ReplyStream extends AutoCloseable {
      */
     default Optional<AttemptSignal> brokenAfterOutput() {
         return Optional.empty();
+    }
+
+    /**
+     * The tokens the stream reported, once it has ended (a Chat usage chunk, a Responses {@code response.completed});
+     * {@link TokenUsage#NONE} while it runs and when it reported none.
+     */
+    default TokenUsage usage() {
+        return TokenUsage.NONE;
     }
 
     /** Stops the stream and cancels the upstream call (e.g. the client went away). Idempotent. */

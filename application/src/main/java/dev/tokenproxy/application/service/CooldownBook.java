@@ -49,6 +49,29 @@ public final class CooldownBook {
         return Optional.ofNullable(earliest);
     }
 
+    /** Every credential cooling now, with its recovery time. */
+    public java.util.Map<CredentialKey, Instant> coolingNow() {
+        Instant now = clock.instant();
+        var cooling = new java.util.HashMap<CredentialKey, Instant>();
+        store.all().forEach((key, state) -> {
+            if (state.isCooling(now)) {
+                cooling.put(key, state.until());
+            }
+        });
+        return cooling;
+    }
+
+    /**
+     * The operator cleared the cooldown: usable at once, and the next failure starts from the base length again.
+     *
+     * @return whether it was cooling
+     */
+    public boolean clear(CredentialKey key) {
+        boolean cooling = isCooling(key);
+        store.clear(key);
+        return cooling;
+    }
+
     /**
      * Success closes a cooldown (the half-open probe passed); a retryable failure cools as its rule says.
      *

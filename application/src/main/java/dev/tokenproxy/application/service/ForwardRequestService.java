@@ -46,10 +46,19 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
     private final GatewaySettings settings;
     private final RoundRobinCursors cursors = new RoundRobinCursors();
     private final Clock clock;
+    private final RecordSink records;
 
     public ForwardRequestService(UpstreamCatalog catalog, Map<String, SendAttemptPort> clientsByProvider,
                                  CooldownBook cooldowns, CredentialPools pools, AccountSessions sessions,
                                  GatewaySettings settings, Clock clock) {
+        this(catalog, clientsByProvider, cooldowns, pools, sessions, settings, clock, RecordSink.NONE);
+    }
+
+    /** @param records takes every request's attempt records once its answer is known */
+    public ForwardRequestService(UpstreamCatalog catalog, Map<String, SendAttemptPort> clientsByProvider,
+                                 CooldownBook cooldowns, CredentialPools pools, AccountSessions sessions,
+                                 GatewaySettings settings, Clock clock, RecordSink records) {
+        this.records = records;
         this.selector = new CandidateSelector(catalog, clientsByProvider);
         this.cooldowns = cooldowns;
         this.pools = pools;
@@ -60,15 +69,15 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
 
     @Override
     public ForwardResult forward(ForwardRequestCommand command) {
+        var trail = new FailoverTrail(command, clock, records);
         var selection = selector.select(command);
         if (!(selection instanceof CandidateSelection.Candidates found)) {
-            return noCandidate(selection, command);
+            return noCandidate(selection, command, trail);
         }
         Instant deadline = clock.instant().plus(settings.requestDeadline());
         var ordered = UpstreamOrdering.order(found.candidates(), c -> c.upstream().priority(), settings.strategy(),
                 priority -> cursors.next("upstreams/" + command.format() + "/" + priority),
                 c -> pools.allCoolingUntil(pools.poolOf(c.upstream()).order()));
-        var trail = new FailoverTrail();
         trail.candidates(ordered.size());
         for (var candidate : ordered) {
             var delivered = walkPool(candidate, command, deadline, trail);
@@ -80,17 +89,17 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
                 break;
             }
         }
-        return trail.finalResult(clock.instant());
+        return trail.finalResult();
     }
 
-    private static ForwardResult noCandidate(CandidateSelection selection, ForwardRequestCommand command) {
+    private static ForwardResult noCandidate(CandidateSelection selection, ForwardRequestCommand command,
+                                             FailoverTrail trail) {
         if (selection instanceof CandidateSelection.ModelNotSupported) {
-            return new ForwardResult.Failed(GatewayFailure.MODEL_NOT_SUPPORTED,
-                    "no upstream serves the model '" + command.model() + "'", Optional.empty());
+            return trail.refused(GatewayFailure.MODEL_NOT_SUPPORTED,
+                    "no upstream serves the model '" + command.model() + "'");
         }
-        return new ForwardResult.Failed(GatewayFailure.NO_UPSTREAM,
-                "no upstream is configured for " + command.format().name().toLowerCase() + " requests",
-                Optional.empty());
+        return trail.refused(GatewayFailure.NO_UPSTREAM,
+                "no upstream is configured for " + command.format().name().toLowerCase() + " requests");
     }
 
     /** Walks one upstream's credential pool; returns a result only when a reply is to be delivered. */
@@ -112,10 +121,11 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
         boolean refreshFirst = false;
         while (!pastDeadline(deadline)) {
             tried.add(member);
+            Instant started = clock.instant();
             var sent = attempt(candidate, sentWith, refreshFirst, command, deadline);
             sentWith = sent.credential();
             var outcome = sent.outcome();
-            trail.attempted(member.key(), outcome);
+            trail.attempted(candidate, member.key(), outcome, started);
             var attempt = new FailoverPolicy.Attempt<>(sessions.refreshable(member), refreshed, resendsLeft, tried);
             var decision = FailoverPolicy.decide(outcome, attempt, pool, pools::stateOf);
             Optional<Instant> coolingUntil = Optional.empty();
@@ -131,7 +141,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
                     var summary = new ForwardSummary(trail.attempts(), Optional.of(member.key()),
                             Optional.of(candidate.upstreamModel()));
                     return Optional.of(new ForwardResult.Delivered(
-                            watched(deliverable(deliver.outcome()), command, member), summary));
+                            delivered(deliverable(deliver.outcome()), command, member, trail), summary));
                 }
                 case FailoverDecision.ResendInPlace<Credential, UpstreamReply> resend -> resendsLeft--;
                 case FailoverDecision.RefreshThenResend<Credential, UpstreamReply> refresh -> {
@@ -181,13 +191,23 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
     private record Sent(Credential credential, AttemptOutcome<UpstreamReply> outcome) {
     }
 
-    /** A delivered stream that breaks after its output still counts against its credential, when it ends. */
-    private UpstreamReply watched(UpstreamReply reply, ForwardRequestCommand command, Credential member) {
+    /**
+     * A whole answer is recorded now; a stream when it ends, with the usage it reported and how it ended. A stream
+     * that breaks after its output still counts against its credential.
+     */
+    private UpstreamReply delivered(UpstreamReply reply, ForwardRequestCommand command, Credential member,
+                                    FailoverTrail trail) {
         if (!(reply instanceof UpstreamReply.Streaming streaming)) {
+            trail.deliveredWhole();
             return reply;
         }
         return new UpstreamReply.Streaming(streaming.status(), streaming.headers(),
-                new BreakageWatch(streaming.stream(), signal -> brokeAfterOutput(command, member, signal)));
+                new StreamEndWatch(streaming.stream(), end -> {
+                    if (end instanceof StreamEnd.Interrupted interrupted) {
+                        brokeAfterOutput(command, member, interrupted.signal());
+                    }
+                    trail.streamEnded(end);
+                }));
     }
 
     private void brokeAfterOutput(ForwardRequestCommand command, Credential member, AttemptSignal signal) {

@@ -9,7 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.GatewayFailure;
+import dev.tokenproxy.application.port.in.ForwardRequestCommand;
+import dev.tokenproxy.domain.record.AttemptRecord;
+import dev.tokenproxy.domain.record.RecordOutcome;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +28,16 @@ class FailoverTrailTest {
     private static final dev.tokenproxy.domain.cooldown.CredentialKey KEY =
             new dev.tokenproxy.domain.cooldown.CredentialKey("up", "key-1");
 
+    private static final Candidate CANDIDATE = new Candidate(dev.tokenproxy.application.model.Upstream.withApiKeys(
+            "up", "openai", java.net.URI.create("http://127.0.0.1:1"), java.util.List.of()), null, "m");
+
     private final Instant now = Instant.parse("2025-01-01T00:00:00Z");
-    private final FailoverTrail trail = new FailoverTrail();
+    private final List<List<AttemptRecord>> written = new ArrayList<>();
+    private final FailoverTrail trail = new FailoverTrail(new ForwardRequestCommand(InboundFormat.CHAT, "m", false,
+            new byte[0], Set.of("*"), "req-1"), Clock.fixed(now, ZoneOffset.UTC), written::add);
 
     private GatewayFailure failure() {
-        var result = trail.finalResult(now);
+        var result = trail.finalResult();
         assertThat(result).isInstanceOf(ForwardResult.Failed.class);
         return ((ForwardResult.Failed) result).failure();
     }
@@ -34,7 +48,7 @@ class FailoverTrailTest {
         trail.allCooling(now.plusMillis(30_001));
         trail.allCooling(now.plusSeconds(12));
 
-        var failed = (ForwardResult.Failed) trail.finalResult(now);
+        var failed = (ForwardResult.Failed) trail.finalResult();
 
         assertThat(failed.failure()).isEqualTo(GatewayFailure.ALL_COOLING);
         assertThat(failed.retryAfter()).contains(Duration.ofSeconds(12));
@@ -45,7 +59,7 @@ class FailoverTrailTest {
         trail.candidates(1);
         trail.allCooling(now.plusMillis(10));
 
-        assertThat(((ForwardResult.Failed) trail.finalResult(now)).retryAfter()).contains(Duration.ofSeconds(1));
+        assertThat(((ForwardResult.Failed) trail.finalResult()).retryAfter()).contains(Duration.ofSeconds(1));
     }
 
     @Test
@@ -60,10 +74,10 @@ class FailoverTrailTest {
     @Test
     void prefersARememberedUpstreamReplyToATimeout() {
         trail.candidates(2);
-        trail.attempted(KEY, deliverable(404, "a 404"));
-        trail.attempted(KEY, timedOut());
+        trail.attempted(CANDIDATE, KEY, deliverable(404, "a 404"), now);
+        trail.attempted(CANDIDATE, KEY, timedOut(), now);
 
-        var result = trail.finalResult(now);
+        var result = trail.finalResult();
 
         assertThat(result).isInstanceOf(ForwardResult.Delivered.class);
         assertThat(bodyOf(((ForwardResult.Delivered) result).reply())).isEqualTo("a 404");
@@ -72,10 +86,10 @@ class FailoverTrailTest {
     @Test
     void keepsTheLatestUpstreamReply() {
         trail.candidates(2);
-        trail.attempted(KEY, serverError(500, "first"));
-        trail.attempted(KEY, serverError(503, "second"));
+        trail.attempted(CANDIDATE, KEY, serverError(500, "first"), now);
+        trail.attempted(CANDIDATE, KEY, serverError(503, "second"), now);
 
-        var reply = ((ForwardResult.Delivered) trail.finalResult(now)).reply();
+        var reply = ((ForwardResult.Delivered) trail.finalResult()).reply();
         assertThat(reply.status()).isEqualTo(503);
         assertThat(bodyOf(reply)).isEqualTo("second");
     }
@@ -83,7 +97,7 @@ class FailoverTrailTest {
     @Test
     void answersTimeoutWhenTheDeadlinePassedWithoutAnyReply() {
         trail.candidates(1);
-        trail.attempted(KEY, connectRefused());
+        trail.attempted(CANDIDATE, KEY, connectRefused(), now);
         trail.deadlinePassed();
 
         assertThat(failure()).isEqualTo(GatewayFailure.TIMEOUT);
@@ -92,8 +106,50 @@ class FailoverTrailTest {
     @Test
     void answersUpstreamUnavailableAfterTransportFailures() {
         trail.candidates(1);
-        trail.attempted(KEY, connectRefused());
+        trail.attempted(CANDIDATE, KEY, connectRefused(), now);
 
         assertThat(failure()).isEqualTo(GatewayFailure.UPSTREAM_UNAVAILABLE);
+    }
+
+    @Test
+    void billsTheRememberedReplyTheClientGotAndNothingElse() {
+        trail.candidates(2);
+        trail.attempted(CANDIDATE, KEY, serverError(500, "first"), now);
+        trail.attempted(CANDIDATE, KEY, connectRefused(), now);
+
+        trail.finalResult();
+
+        assertThat(written).hasSize(1);
+        assertThat(written.getFirst()).extracting(AttemptRecord::attempt).containsExactly(1, 2);
+        assertThat(written.getFirst()).extracting(AttemptRecord::billable).containsExactly(true, false);
+    }
+
+    @Test
+    void billsTheGatewaysOwnAnswerAfterFailedAttempts() {
+        trail.candidates(1);
+        trail.attempted(CANDIDATE, KEY, connectRefused(), now);
+
+        failure();
+
+        var records = written.getFirst();
+        assertThat(records).extracting(AttemptRecord::outcome)
+                .containsExactly(RecordOutcome.RETRYABLE, RecordOutcome.GATEWAY_ERROR);
+        assertThat(records.getLast().billable()).isTrue();
+        assertThat(records.getLast().status()).isEqualTo(502);
+    }
+
+    @Test
+    void recordsARefusalWithoutAttemptsAsNotBillable() {
+        trail.candidates(2);
+        trail.skippedForCredentials();
+        trail.skippedForCredentials();
+
+        failure();
+
+        assertThat(written.getFirst()).singleElement().satisfies(record -> {
+            assertThat(record.attempt()).isZero();
+            assertThat(record.billable()).isFalse();
+            assertThat(record.outcome()).isEqualTo(RecordOutcome.REFUSED);
+        });
     }
 }

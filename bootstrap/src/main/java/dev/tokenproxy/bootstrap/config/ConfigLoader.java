@@ -161,7 +161,8 @@ public final class ConfigLoader {
         EnvironmentReferences.requireUsable(tree, env);
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
-                "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds", "log_level", "log_format"));
+                "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds", "log_level", "log_format",
+                "records"));
         var listen = root.field("listen").requireObject(Set.of("host", "port"));
         String host = listen.field("host").isPresent() ? listen.field("host").requiredString() : "127.0.0.1";
         int port = (int) listen.field("port").integer(9208, 0, 65_535);
@@ -192,9 +193,21 @@ public final class ConfigLoader {
             default -> Optional.empty();
         }, "text, json");
         var limits = limits(root.field("limits"), maxBody);
+        var records = records(root.field("records"));
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs,
+                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs, records,
                 UnusableUpstreams.warnings(upstreams, providers, store));
+    }
+
+    private static GatewayConfig.Records records(ConfigNode node) {
+        if (!node.isPresent()) {
+            return GatewayConfig.Records.DEFAULTS;
+        }
+        node.requireObject(Set.of("enabled", "retention_days", "queue_size"));
+        var d = GatewayConfig.Records.DEFAULTS;
+        return new GatewayConfig.Records(node.field("enabled").bool(d.enabled()),
+                Duration.ofDays(node.field("retention_days").integer(d.retention().toDays(), 1, 36_500)),
+                (int) node.field("queue_size").integer(d.queueSize(), 1, 1_000_000));
     }
 
     private static List<LocalApiKey> localApiKeys(ConfigNode list) {

@@ -23,7 +23,7 @@ public record GatewayConfig(String source, String host, int port, Path dataDir, 
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
                             Duration shutdownGrace, Limits limits, Duration clientRetryWaitMax, LogLevel logLevel,
-                            boolean jsonLogs,
+                            boolean jsonLogs, Records records,
                             List<String> warnings) {
 
     public GatewayConfig {
@@ -43,6 +43,16 @@ public record GatewayConfig(String source, String host, int port, Path dataDir, 
      */
     public record Limits(int maxConnections, Duration headerTimeout, Duration bodyTimeout, Duration idleConnection,
                          long maxUpstreamBodyBytes, long maxInFlightBytes) {
+    }
+
+    /**
+     * The attempt records (configuration {@code records}): kept in {@code data_dir/records.db} unless switched off.
+     *
+     * @param retention how long records are kept
+     * @param queueSize how many requests' records may wait for the store; more are dropped and counted
+     */
+    public record Records(boolean enabled, Duration retention, int queueSize) {
+        public static final Records DEFAULTS = new Records(true, Duration.ofDays(30), 10_000);
     }
 
     /** Token endpoints of the OAuth providers; tests point them at local fakes. */

@@ -18,6 +18,8 @@ import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.service.CooldownBook;
 import dev.tokenproxy.application.service.ForwardRequestService;
 import dev.tokenproxy.application.service.ListModelsService;
+import dev.tokenproxy.application.service.RecordSink;
+import dev.tokenproxy.adapter.out.upstream.usage.UsageReadingPort;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import java.time.Clock;
 import java.util.List;
@@ -48,8 +50,11 @@ final class ApplicationModule extends AbstractModule {
     @Singleton
     ForwardRequestUseCase forwardRequest(UpstreamCatalog catalog, Map<String, SendAttemptPort> clientsByProvider,
                                          CooldownBook cooldowns, CredentialPools pools, AccountSessions sessions,
-                                         GatewaySettings settings, Clock clock) {
-        return new ForwardRequestService(catalog, clientsByProvider, cooldowns, pools, sessions, settings, clock);
+                                         GatewaySettings settings, Clock clock, RecordSink records) {
+        // Every provider's answers go through one usage reader, so that records hold tokens whatever the provider.
+        var reading = new java.util.LinkedHashMap<String, SendAttemptPort>();
+        clientsByProvider.forEach((name, port) -> reading.put(name, UsageReadingPort.around(port)));
+        return new ForwardRequestService(catalog, reading, cooldowns, pools, sessions, settings, clock, records);
     }
 
     @Provides

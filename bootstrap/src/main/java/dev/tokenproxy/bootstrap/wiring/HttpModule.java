@@ -9,7 +9,10 @@ import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionLimits;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import dev.tokenproxy.application.port.in.CredentialStatusUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import dev.tokenproxy.application.port.in.RecordRefusalUseCase;
+import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
 import dev.tokenproxy.bootstrap.InFlightRequests;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
@@ -35,7 +38,10 @@ final class HttpModule extends AbstractModule {
     @Provides
     @Singleton
     WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models,
-                        ConnectionGuard guard, InFlightBytes inFlight, InFlightRequests requests) {
+                        ConnectionGuard guard, InFlightBytes inFlight, InFlightRequests requests,
+                        RequestRecordsUseCase records, CredentialStatusUseCase credentials,
+                        RecordRefusalUseCase refusals) {
+        var operator = new GatewayRouting.OperatorUseCases(records, credentials, refusals);
         var localKeys = new LocalApiKeys(config.localApiKeys());
         var server = WebServer.builder()
                 .host(config.host())
@@ -46,7 +52,8 @@ final class HttpModule extends AbstractModule {
                 // We drain on SIGTERM ourselves (see Main), so that the exit code tells whether requests were cut.
                 .shutdownHook(false)
                 .routing(routing -> GatewayRouting.routing(routing.addFilter(requests), forward, models, localKeys,
-                        config.maxRequestBodyBytes(), inFlight, config.clientRetryWaitMax()))
+                        config.maxRequestBodyBytes(), inFlight, config.clientRetryWaitMax(),
+                        java.util.Optional.of(operator)))
                 // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
                 .directHandlers(GatewayRouting.directHandlers());
         guard.configure(server);

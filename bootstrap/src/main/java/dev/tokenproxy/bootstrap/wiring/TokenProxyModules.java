@@ -25,6 +25,7 @@ public final class TokenProxyModules {
                 new UpstreamProvidersModule(providers),
                 new UpstreamModelsModule(),
                 new ApplicationModule(),
+                new RecordsModule(),
                 new HttpModule());
     }
 }

@@ -45,6 +45,8 @@ class GatewayProcessTest {
     private Process launch(List<String> args, String configEnv) throws IOException {
         var command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // What the jar's manifest says (Enable-Native-Access, for sqlite-jdbc), which -cp does not read.
+                "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
         var builder = new ProcessBuilder(command);

@@ -11,10 +11,24 @@ import java.util.Optional;
  */
 public sealed interface AttemptOutcome<R> {
 
-    /** The upstream answered with something deliverable; {@code status} may be a non-retryable 4xx. */
-    record Success<R>(int status, R response) implements AttemptOutcome<R> {
+    /**
+     * The upstream answered with something deliverable; {@code status} may be a non-retryable 4xx.
+     *
+     * @param usage the tokens a whole answer reported; {@link TokenUsage#NONE} for a stream, which reports its usage
+     *              when it ends, and for an answer that reported none
+     */
+    record Success<R>(int status, R response, TokenUsage usage) implements AttemptOutcome<R> {
         public Success {
             Objects.requireNonNull(response, "response");
+            Objects.requireNonNull(usage, "usage");
+        }
+
+        public Success(int status, R response) {
+            this(status, response, TokenUsage.NONE);
+        }
+
+        public Success<R> withUsage(TokenUsage reported) {
+            return new Success<>(status, response, reported);
         }
 
         public boolean is2xx() {

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.in.http;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestCommand;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import dev.tokenproxy.application.port.in.RecordRefusalUseCase;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
@@ -27,10 +28,12 @@ final class ForwardPipeline {
     private final long maxRequestBodyBytes;
     private final InFlightBytes inFlight;
     private final Duration clientRetryWaitMax;
+    private final RecordRefusalUseCase refusals;
 
     ForwardPipeline(ForwardRequestUseCase forward, LocalApiKeys localKeys, long maxRequestBodyBytes,
-                    InFlightBytes inFlight, Duration clientRetryWaitMax) {
+                    InFlightBytes inFlight, Duration clientRetryWaitMax, RecordRefusalUseCase refusals) {
         this.forward = forward;
+        this.refusals = refusals;
         this.localKeys = localKeys;
         this.maxRequestBodyBytes = maxRequestBodyBytes;
         this.inFlight = inFlight;
@@ -54,7 +57,7 @@ final class ForwardPipeline {
     private void handle(InboundDialect dialect, ServerRequest req, ServerResponse res, RequestLine line) {
         Optional<LocalApiKey> client = localKeys.authenticate(req.headers());
         if (client.isEmpty()) {
-            line.refused(LocalApiKeys.unauthorized()).send(res, dialect.errors());
+            refused(dialect, line, LocalApiKeys.unauthorized()).send(res, dialect.errors());
             return;
         }
         // Held from admission until the response is written: the body, and about as much again for its parse tree.
@@ -82,14 +85,14 @@ final class ForwardPipeline {
         switch (BoundedBody.read(req, maxRequestBodyBytes)) {
             case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
             case BoundedBody.Outcome.TooLarge tooLarge -> {
-                line.refused(GatewayError.invalidRequest(413, "request_too_large",
+                refused(dialect, line, GatewayError.invalidRequest(413, "request_too_large",
                         "The request body exceeds " + maxRequestBodyBytes + " bytes.")).send(res, dialect.errors());
                 return;
             }
             case BoundedBody.Outcome.Malformed malformed -> {
                 // Where this body ends is unknown, so nothing after it can be read as the next request.
                 res.header(HeaderValues.CONNECTION_CLOSE);
-                line.refused(GatewayError.invalidRequest(400, "malformed_body",
+                refused(dialect, line, GatewayError.invalidRequest(400, "malformed_body",
                         "The request body could not be read: " + malformed.reason() + "."))
                         .send(res, dialect.errors());
                 return;
@@ -104,7 +107,7 @@ final class ForwardPipeline {
         try {
             var parsed = dialect.parser().apply(body);
             if (parsed.error() != null) {
-                line.refused(parsed.error()).send(res, dialect.errors());
+                refused(dialect, line, parsed.error()).send(res, dialect.errors());
                 return;
             }
             var command = new ForwardRequestCommand(dialect.format(), parsed.fields().model(),
@@ -150,8 +153,15 @@ final class ForwardPipeline {
         }
     }
 
-    private static void refuseOverloaded(ServerResponse res, InboundDialect dialect, RequestLine line) {
+    private void refuseOverloaded(ServerResponse res, InboundDialect dialect, RequestLine line) {
         res.header(HeaderNames.RETRY_AFTER, "1");
-        line.refused(GatewayError.overloaded()).send(res, dialect.errors());
+        refused(dialect, line, GatewayError.overloaded()).send(res, dialect.errors());
+    }
+
+    /** A request refused here, before any upstream: logged, and kept as a record that bills nothing. */
+    private GatewayError refused(InboundDialect dialect, RequestLine line, GatewayError error) {
+        refusals.refused(new RecordRefusalUseCase.Refusal(line.id(), dialect.format(), Optional.empty(),
+                error.status(), error.code()));
+        return line.refused(error);
     }
 }

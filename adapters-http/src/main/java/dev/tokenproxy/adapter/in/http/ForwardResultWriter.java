@@ -59,19 +59,20 @@ final class ForwardResultWriter {
     }
 
     static GatewayError failure(ForwardResult.Failed failed, Duration clientRetryWaitMax) {
+        int status = failed.failure().status();
         return switch (failed.failure()) {
-            case NO_UPSTREAM -> GatewayError.configuration(502, "no_upstream", failed.message());
-            case MODEL_NOT_SUPPORTED -> GatewayError.invalidRequest(404, "model_not_supported", failed.message())
+            case NO_UPSTREAM -> GatewayError.configuration(status, "no_upstream", failed.message());
+            case MODEL_NOT_SUPPORTED -> GatewayError.invalidRequest(status, "model_not_supported", failed.message())
                     .withParam("model");
-            case NO_CONFIGURED_CREDENTIAL -> GatewayError.configuration(502, "no_configured_credential",
+            case NO_CONFIGURED_CREDENTIAL -> GatewayError.configuration(status, "no_configured_credential",
                     failed.message());
-            case UPSTREAM_CREDENTIAL_REJECTED -> GatewayError.configuration(502, "upstream_credential_rejected",
+            case UPSTREAM_CREDENTIAL_REJECTED -> GatewayError.configuration(status, "upstream_credential_rejected",
                     failed.message());
-            case ALL_COOLING -> GatewayError.gateway(503, "upstreams_cooling_down", failed.message())
+            case ALL_COOLING -> GatewayError.gateway(status, "upstreams_cooling_down", failed.message())
                     .withShouldRetry(failed.retryAfter().map(wait -> wait.compareTo(clientRetryWaitMax) <= 0)
                             .orElse(true));
-            case TIMEOUT -> GatewayError.gateway(504, "upstream_timeout", failed.message());
-            case UPSTREAM_UNAVAILABLE -> GatewayError.gateway(502, "upstream_unavailable", failed.message());
+            case TIMEOUT -> GatewayError.gateway(status, "upstream_timeout", failed.message());
+            case UPSTREAM_UNAVAILABLE -> GatewayError.gateway(status, "upstream_unavailable", failed.message());
         };
     }
 

@@ -2,12 +2,16 @@ package dev.tokenproxy.adapter.in.http;
 
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
+import dev.tokenproxy.application.port.in.CredentialStatusUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
+import dev.tokenproxy.application.port.in.RecordRefusalUseCase;
+import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway's routing table, shared by {@code main} and the tests. */
 public final class GatewayRouting {
@@ -17,7 +21,7 @@ public final class GatewayRouting {
 
     /** What a client may call, for the answer to anything else. */
     static final String SERVED = "POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, "
-            + "POST /v1/messages/count_tokens, GET /v1/models and GET /health";
+            + "POST /v1/messages/count_tokens, GET /v1/models, GET /health and /admin/...";
 
     private GatewayRouting() {
     }
@@ -40,7 +44,24 @@ public final class GatewayRouting {
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
                                LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight,
                                Duration clientRetryWaitMax) {
-        var pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax);
+        routing(routing, forward, models, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax,
+                Optional.empty());
+    }
+
+    /**
+     * What the operator's API under {@code /admin} serves, and where refusals made before any upstream are recorded.
+     */
+    public record OperatorUseCases(RequestRecordsUseCase records, CredentialStatusUseCase credentials,
+                                   RecordRefusalUseCase refusals) {
+    }
+
+    /** @param operator the admin API's use cases; without them there is no {@code /admin} and refusals go unrecorded */
+    public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
+                               LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight,
+                               Duration clientRetryWaitMax, Optional<OperatorUseCases> operator) {
+        operator.ifPresent(use -> routing.register(new AdminEndpoints(use.records(), use.credentials(), localKeys)));
+        var pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax,
+                operator.map(OperatorUseCases::refusals).orElse(RecordRefusalUseCase.IGNORE));
         routing.addFilter(new RequestIds())
                 .addFilter(new ConnectionReuse())
                 .get("/health", (req, res) -> {

@@ -43,6 +43,11 @@ public final class LocalApiKeys {
         return Optional.ofNullable(match);
     }
 
+    /** No keys are configured: every client is admitted (configuration allows that only on a loopback host). */
+    boolean open() {
+        return keys.isEmpty();
+    }
+
     /** The answer to a request without a valid local key. */
     static GatewayError unauthorized() {
         return GatewayError.invalidRequest(401, "invalid_api_key",

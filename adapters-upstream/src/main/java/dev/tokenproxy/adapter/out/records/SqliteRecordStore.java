@@ -1,0 +1,309 @@
+package dev.tokenproxy.adapter.out.records;
+
+import dev.tokenproxy.application.model.RecordQuery;
+import dev.tokenproxy.application.model.UsageGrouping;
+import dev.tokenproxy.application.model.UsageTotal;
+import dev.tokenproxy.application.port.out.LoadRecordsPort;
+import dev.tokenproxy.application.port.out.RecordStorePort;
+import dev.tokenproxy.domain.attempt.RetryReason;
+import dev.tokenproxy.domain.attempt.TokenUsage;
+import dev.tokenproxy.domain.cooldown.CredentialKey;
+import dev.tokenproxy.domain.record.AttemptRecord;
+import dev.tokenproxy.domain.record.RecordOutcome;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Attempt records in an embedded SQLite file under {@code data_dir}, migrated when opened. One connection writes (the
+ * record queue's thread), another reads (admin requests); WAL lets the reader run while a batch is written.
+ */
+public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort, AutoCloseable {
+
+    public static final String FILE_NAME = "records.db";
+    /** How long a write waits for a lock held elsewhere before it counts as failed. */
+    private static final int BUSY_TIMEOUT_MILLIS = 2_000;
+
+    private static final String COLUMNS = "request_id, attempt, at_ms, format, requested_model, served_model, "
+            + "upstream_id, credential_id, status, outcome, retry_reason, detail, answered, first_output_ms, total_ms, "
+            + "input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, billable, final";
+    private static final String INSERT = "INSERT INTO attempt_records (" + COLUMNS + ") VALUES "
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+
+    private SqliteRecordStore(Path file, Connection writer, Connection reader) {
+        this.file = file;
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /**
+     * Opens (creating and migrating) the store in {@code dataDir}.
+     *
+     * @throws StoreUnavailableException with a one-line message naming the file, when it cannot be opened or written
+     */
+    public static SqliteRecordStore open(Path dataDir) {
+        Path file = dataDir.resolve(FILE_NAME);
+        Connection writer = null;
+        try {
+            Files.createDirectories(dataDir);
+            writer = connect(file);
+            try (var statement = writer.createStatement()) {
+                statement.execute("PRAGMA journal_mode=WAL");
+                // NORMAL in WAL mode survives a process crash; only a power cut may lose the last batches.
+                statement.execute("PRAGMA synchronous=NORMAL");
+            }
+            RecordSchema.migrate(writer);
+            return new SqliteRecordStore(file, writer, connect(file));
+        } catch (IOException | SQLException | IllegalStateException e) {
+            closeQuietly(writer);
+            throw new StoreUnavailableException("cannot open the record store " + file + ": " + oneLine(e));
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        var connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (var statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
+        }
+        return connection;
+    }
+
+    @Override
+    public synchronized void saveAll(List<AttemptRecord> records) {
+        try {
+            writer.setAutoCommit(false);
+            try (var insert = writer.prepareStatement(INSERT)) {
+                for (var record : records) {
+                    bind(insert, record);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                writer.commit();
+            } catch (SQLException e) {
+                writer.rollback();
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
+        }
+    }
+
+    @Override
+    public synchronized void forgetBefore(Instant cutoff) {
+        try (var delete = writer.prepareStatement("DELETE FROM attempt_records WHERE at_ms < ?")) {
+            delete.setLong(1, cutoff.toEpochMilli());
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
+        }
+    }
+
+    @Override
+    public List<AttemptRecord> requests(RecordQuery query) {
+        var where = new Filter(query);
+        String sql = "SELECT " + COLUMNS + " FROM attempt_records WHERE final = 1" + where.sql()
+                + " ORDER BY at_ms DESC, id DESC LIMIT ? OFFSET ?";
+        var arguments = new ArrayList<>(where.arguments());
+        arguments.add(query.limit());
+        arguments.add(query.offset());
+        return select(sql, arguments);
+    }
+
+    @Override
+    public List<AttemptRecord> recordsOf(String requestId) {
+        return select("SELECT " + COLUMNS + " FROM attempt_records WHERE request_id = ? ORDER BY attempt, id",
+                List.of(requestId));
+    }
+
+    @Override
+    public List<UsageTotal> usage(UsageGrouping by, RecordQuery query) {
+        String group = switch (by) {
+            case DAY -> "strftime('%Y-%m-%d', at_ms / 1000, 'unixepoch')";
+            case UPSTREAM -> "COALESCE(upstream_id, '-')";
+            case ACCOUNT -> "COALESCE(upstream_id, '-') || '/' || COALESCE(credential_id, '-')";
+            case MODEL -> "COALESCE(served_model, requested_model)";
+        };
+        var where = new Filter(query);
+        String sql = "SELECT " + group + " AS grp, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens), "
+                + "SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens) FROM attempt_records "
+                + "WHERE billable = 1" + where.sql() + " GROUP BY grp ORDER BY grp";
+        var totals = new ArrayList<UsageTotal>();
+        synchronized (reader) {
+            try (var select = reader.prepareStatement(sql)) {
+                bindAll(select, where.arguments());
+                try (var rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        totals.add(new UsageTotal(rows.getString(1), rows.getLong(2), new TokenUsage(rows.getLong(3),
+                                rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getLong(7))));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
+            }
+        }
+        return totals;
+    }
+
+    private List<AttemptRecord> select(String sql, List<?> arguments) {
+        var records = new ArrayList<AttemptRecord>();
+        synchronized (reader) {
+            try (var select = reader.prepareStatement(sql)) {
+                bindAll(select, arguments);
+                try (var rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        records.add(read(rows));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
+            }
+        }
+        return records;
+    }
+
+    /** The optional filters of a query as SQL conditions, each with its argument. */
+    private record Filter(String sql, List<Object> arguments) {
+        Filter(RecordQuery query) {
+            this(new StringBuilder(), new ArrayList<>(), query);
+        }
+
+        private Filter(StringBuilder sql, List<Object> arguments, RecordQuery query) {
+            this(build(sql, arguments, query), arguments);
+        }
+
+        private static String build(StringBuilder sql, List<Object> arguments, RecordQuery query) {
+            query.from().ifPresent(from -> add(sql, arguments, " AND at_ms >= ?", from.toEpochMilli()));
+            query.to().ifPresent(to -> add(sql, arguments, " AND at_ms < ?", to.toEpochMilli()));
+            query.upstream().ifPresent(id -> add(sql, arguments, " AND upstream_id = ?", id));
+            query.account().ifPresent(id -> add(sql, arguments, " AND credential_id = ?", id));
+            query.model().ifPresent(model -> {
+                add(sql, arguments, " AND (requested_model = ?", model);
+                add(sql, arguments, " OR served_model = ?)", model);
+            });
+            query.status().ifPresent(status -> add(sql, arguments, " AND status = ?", status));
+            return sql.toString();
+        }
+
+        private static void add(StringBuilder sql, List<Object> arguments, String condition, Object argument) {
+            sql.append(condition);
+            arguments.add(argument);
+        }
+    }
+
+    private static void bindAll(PreparedStatement statement, List<?> arguments) throws SQLException {
+        for (int i = 0; i < arguments.size(); i++) {
+            statement.setObject(i + 1, arguments.get(i));
+        }
+    }
+
+    private static void bind(PreparedStatement insert, AttemptRecord record) throws SQLException {
+        int i = 0;
+        insert.setString(++i, record.requestId());
+        insert.setInt(++i, record.attempt());
+        insert.setLong(++i, record.at().toEpochMilli());
+        insert.setString(++i, record.format().name().toLowerCase(java.util.Locale.ROOT));
+        insert.setString(++i, record.requestedModel());
+        setOptional(insert, ++i, record.servedModel());
+        setOptional(insert, ++i, record.credential().map(CredentialKey::upstreamId));
+        setOptional(insert, ++i, record.credential().map(CredentialKey::credentialId));
+        insert.setInt(++i, record.status());
+        insert.setString(++i, record.outcome().name());
+        setOptional(insert, ++i, record.retryReason().map(RetryReason::name));
+        setOptional(insert, ++i, record.detail());
+        insert.setInt(++i, record.answered() ? 1 : 0);
+        if (record.firstOutput().isPresent()) {
+            insert.setLong(++i, record.firstOutput().get().toMillis());
+        } else {
+            insert.setNull(++i, Types.INTEGER);
+        }
+        insert.setLong(++i, record.total().toMillis());
+        var usage = record.usage();
+        insert.setLong(++i, usage.input());
+        insert.setLong(++i, usage.cachedInput());
+        insert.setLong(++i, usage.cacheWrite());
+        insert.setLong(++i, usage.output());
+        insert.setLong(++i, usage.reasoning());
+        insert.setInt(++i, record.billable() ? 1 : 0);
+        // The record that says how the request ended: the billable one, or the refusal of a request never tried.
+        insert.setInt(++i, record.billable() || record.attempt() == 0 ? 1 : 0);
+    }
+
+    private static void setOptional(PreparedStatement statement, int index, Optional<String> value)
+            throws SQLException {
+        if (value.isPresent()) {
+            statement.setString(index, value.get());
+        } else {
+            statement.setNull(index, Types.VARCHAR);
+        }
+    }
+
+    private static AttemptRecord read(ResultSet rows) throws SQLException {
+        String upstream = rows.getString("upstream_id");
+        String credentialId = rows.getString("credential_id");
+        long firstOutput = rows.getLong("first_output_ms");
+        boolean hasFirstOutput = !rows.wasNull();
+        return new AttemptRecord(rows.getString("request_id"), rows.getInt("attempt"),
+                Instant.ofEpochMilli(rows.getLong("at_ms")),
+                InboundFormat.valueOf(rows.getString("format").toUpperCase(java.util.Locale.ROOT)),
+                rows.getString("requested_model"), Optional.ofNullable(rows.getString("served_model")),
+                upstream == null || credentialId == null ? Optional.empty()
+                        : Optional.of(new CredentialKey(upstream, credentialId)),
+                rows.getInt("status"), RecordOutcome.valueOf(rows.getString("outcome")),
+                Optional.ofNullable(rows.getString("retry_reason")).map(RetryReason::valueOf),
+                Optional.ofNullable(rows.getString("detail")), rows.getInt("answered") == 1,
+                hasFirstOutput ? Optional.of(Duration.ofMillis(firstOutput)) : Optional.empty(),
+                Duration.ofMillis(rows.getLong("total_ms")),
+                new TokenUsage(rows.getLong("input_tokens"), rows.getLong("cached_input_tokens"),
+                        rows.getLong("cache_write_tokens"), rows.getLong("output_tokens"),
+                        rows.getLong("reasoning_tokens")),
+                rows.getInt("billable") == 1);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(reader);
+        synchronized (this) {
+            closeQuietly(writer);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Closing at shutdown: nothing is left to do with an error.
+            }
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replace('\n', ' ').strip();
+    }
+
+    /** The store cannot be opened or written; the message is one line naming the file. */
+    public static final class StoreUnavailableException extends RuntimeException {
+        public StoreUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

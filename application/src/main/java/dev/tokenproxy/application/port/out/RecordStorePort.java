@@ -1,0 +1,18 @@
+package dev.tokenproxy.application.port.out;
+
+import dev.tokenproxy.domain.record.AttemptRecord;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where attempt records are kept (behaviour §7), written by one background writer in batches, never on a request's
+ * path. Failures are runtime exceptions: the writer counts and logs them, no client ever sees one.
+ */
+public interface RecordStorePort {
+
+    /** Keeps {@code records} (several requests' worth), all or none. */
+    void saveAll(List<AttemptRecord> records);
+
+    /** Forgets records older than {@code cutoff} (the retention setting). */
+    void forgetBefore(Instant cutoff);
+}

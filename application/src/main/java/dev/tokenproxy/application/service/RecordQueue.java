@@ -1,0 +1,165 @@
+package dev.tokenproxy.application.service;
+
+import dev.tokenproxy.application.port.out.RecordStorePort;
+import dev.tokenproxy.domain.record.AttemptRecord;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Carries records from requests to the store off the request path: a bounded queue of requests' records, drained by
+ * one writer thread in batches (one store transaction each). A full queue drops and counts, it never blocks a
+ * request; a failing store is counted and logged, it never reaches a client. {@link #close()} writes what is queued
+ * before returning, for the drain on SIGTERM.
+ */
+public final class RecordQueue implements RecordSink, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RecordQueue.class.getName());
+    /** Requests per store transaction: large enough to amortise a disk sync, small enough to keep latency low. */
+    static final int BATCH_REQUESTS = 256;
+    private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
+    private static final List<AttemptRecord> STOP = List.of();
+
+    private final BlockingQueue<List<AttemptRecord>> queue;
+    private final RecordStorePort store;
+    private final Duration retention;
+    private final Clock clock;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closed;
+    private Instant nextSweep = Instant.MIN;
+
+    /** @param capacity how many requests' records may wait for the writer */
+    public RecordQueue(RecordStorePort store, int capacity, Duration retention, Clock clock) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.store = store;
+        this.retention = retention;
+        this.clock = clock;
+        this.writer = Thread.ofPlatform().name("record-writer").daemon(true).unstarted(this::drain);
+    }
+
+    public RecordQueue start() {
+        writer.start();
+        return this;
+    }
+
+    @Override
+    public void accept(List<AttemptRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        if (closed || !queue.offer(List.copyOf(records))) {
+            // Log the first drop and then every thousandth, so a stuck disk cannot flood the log as well.
+            if (dropped.getAndAdd(records.size()) % 1000 == 0) {
+                LOG.log(Level.WARNING, "record queue full: records dropped ({0} so far); the store is slower "
+                        + "than the traffic or failing", dropped.get());
+            }
+        }
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records the store failed to keep. */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Stops taking records and writes every queued one before returning (bounded by {@code wait}). */
+    public void close(Duration wait) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (writer.isAlive()) {
+                // A blocking put is fine here: the writer is draining, and no request waits on shutdown.
+                queue.put(STOP);
+                writer.join(wait.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!queue.isEmpty()) {
+            LOG.log(Level.WARNING, "record store did not take {0} queued requests'' records before the stop",
+                    queue.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    private void drain() {
+        var batch = new ArrayList<List<AttemptRecord>>(BATCH_REQUESTS);
+        while (true) {
+            try {
+                sweepIfDue();
+                var first = queue.poll(1, TimeUnit.MINUTES);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH_REQUESTS - 1);
+                boolean stop = batch.remove(STOP);
+                write(batch);
+                batch.clear();
+                if (stop) {
+                    // Whatever arrived behind the stop marker is written too: no record of a drained request is lost.
+                    queue.drainTo(batch);
+                    write(batch);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void write(List<List<AttemptRecord>> batch) {
+        var records = new ArrayList<AttemptRecord>();
+        batch.forEach(records::addAll);
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            store.saveAll(records);
+            written.addAndGet(records.size());
+        } catch (RuntimeException e) {
+            failed.addAndGet(records.size());
+            LOG.log(Level.ERROR, "record store could not write " + records.size() + " records ("
+                    + failed.get() + " lost so far): " + e.getMessage());
+        }
+    }
+
+    private void sweepIfDue() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextSweep)) {
+            return;
+        }
+        nextSweep = now.plus(RETENTION_SWEEP);
+        try {
+            store.forgetBefore(now.minus(retention));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "record store could not forget old records: " + e.getMessage());
+        }
+    }
+}

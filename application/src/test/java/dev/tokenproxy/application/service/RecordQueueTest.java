@@ -1,0 +1,107 @@
+package dev.tokenproxy.application.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenproxy.application.port.out.RecordStorePort;
+import dev.tokenproxy.domain.attempt.TokenUsage;
+import dev.tokenproxy.domain.record.AttemptRecord;
+import dev.tokenproxy.domain.record.RecordOutcome;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RecordQueueTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    /** A store whose writes wait until the test opens the gate. */
+    private static final class GatedStore implements RecordStorePort {
+        final CountDownLatch gate = new CountDownLatch(1);
+        final CountDownLatch writing = new CountDownLatch(1);
+        final List<AttemptRecord> saved = new CopyOnWriteArrayList<>();
+        volatile boolean failing;
+
+        @Override
+        public void saveAll(List<AttemptRecord> records) {
+            writing.countDown();
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (failing) {
+                throw new IllegalStateException("disk I/O error");
+            }
+            saved.addAll(records);
+        }
+
+        @Override
+        public void forgetBefore(Instant cutoff) {
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlockingTheRequest() throws InterruptedException {
+        var store = new GatedStore();
+        var queue = new RecordQueue(store, 2, Duration.ofDays(30), CLOCK).start();
+        queue.accept(List.of(record("r0")));
+        assertThat(store.writing.await(5, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        for (int i = 1; i <= 10; i++) {
+            queue.accept(List.of(record("r" + i)));
+        }
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(tookMillis).isLessThan(1000);
+        assertThat(queue.dropped()).isEqualTo(8);
+        store.gate.countDown();
+        queue.close();
+        assertThat(queue.written()).isEqualTo(3);
+        assertThat(store.saved).extracting(AttemptRecord::requestId).containsExactly("r0", "r1", "r2");
+    }
+
+    @Test
+    void closeWritesEverythingQueuedBeforeReturning() {
+        var store = new GatedStore();
+        store.gate.countDown();
+        var queue = new RecordQueue(store, 1000, Duration.ofDays(30), CLOCK).start();
+        for (int i = 0; i < 600; i++) {
+            queue.accept(List.of(record("r" + i), record("r" + i)));
+        }
+
+        queue.close();
+
+        assertThat(store.saved).hasSize(1200);
+        assertThat(queue.dropped()).isZero();
+    }
+
+    @Test
+    void aFailingStoreIsCountedAndNeverThrowsAtTheCaller() {
+        var store = new GatedStore();
+        store.failing = true;
+        store.gate.countDown();
+        var queue = new RecordQueue(store, 10, Duration.ofDays(30), CLOCK).start();
+
+        queue.accept(List.of(record("r1")));
+        queue.close();
+
+        assertThat(queue.failed()).isEqualTo(1);
+        assertThat(queue.written()).isZero();
+    }
+
+    private static AttemptRecord record(String requestId) {
+        return new AttemptRecord(requestId, 1, NOW, InboundFormat.CHAT, "m", Optional.of("m"), Optional.empty(), 200,
+                RecordOutcome.SUCCESS, Optional.empty(), Optional.empty(), true, Optional.empty(), Duration.ZERO,
+                TokenUsage.NONE, true);
+    }
+}
