@@ -97,6 +97,19 @@ class AnthropicEndToEndTest {
     }
 
     @Test
+    void theAnthropicSdkListsModelsInItsOwnShape() {
+        startGateway();
+
+        var ids = new java.util.ArrayList<String>();
+        // display_name and created_at are required in Anthropic's shape: the SDK refuses an OpenAI-shaped list here.
+        sdk.models().list().autoPager().forEach(model -> ids.add(model.id() + "|" + model.displayName()
+                + "|" + model.createdAt().getYear()));
+
+        assertThat(ids).as("the anthropic upstreams' own listings").containsAll(FakeAnthropicUpstream.MODELS_LISTED
+                .stream().map(id -> id + "|" + id + "|1970").toList());
+    }
+
+    @Test
     void aMessageIsAnsweredWithTheUpstreamKeyAndTheClientsVersion() {
         a.defaultReply(AnthropicReply.ok("Hello there friend"));
         startGateway();
