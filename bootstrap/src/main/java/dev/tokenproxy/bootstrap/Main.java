@@ -3,6 +3,7 @@ package dev.tokenproxy.bootstrap;
 import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
 import dev.tokenproxy.bootstrap.cli.BuildVersion;
 import dev.tokenproxy.bootstrap.cli.ImportCodexLoginCommand;
+import dev.tokenproxy.bootstrap.cli.ImportKiroLoginCommand;
 import dev.tokenproxy.bootstrap.cli.LaunchOptions;
 import dev.tokenproxy.bootstrap.config.LogLevel;
 import dev.tokenproxy.bootstrap.config.ConfigException;
@@ -43,6 +44,11 @@ public final class Main {
         avoidSunMiscUnsafe();
         if (args.length > 0 && ImportCodexLoginCommand.NAME.equals(args[0])) {
             System.exit(new ImportCodexLoginCommand(System.getenv(), Path.of(System.getProperty("user.home")),
+                    System.out, System.err).run(List.of(args).subList(1, args.length)));
+            return;
+        }
+        if (args.length > 0 && ImportKiroLoginCommand.NAME.equals(args[0])) {
+            System.exit(new ImportKiroLoginCommand(System.getenv(), Path.of(System.getProperty("user.home")),
                     System.out, System.err).run(List.of(args).subList(1, args.length)));
             return;
         }

@@ -75,6 +75,7 @@ public sealed interface LaunchOptions {
         return """
                 usage: java -jar token-proxy.jar [--config FILE] [--log-level LEVEL]
                        java -jar token-proxy.jar %s
+                       java -jar token-proxy.jar %s
                        java -jar token-proxy.jar --help | --version
 
                 Starts the gateway; stops on SIGTERM or Ctrl-C after in-flight requests finish.
@@ -92,6 +93,7 @@ public sealed interface LaunchOptions {
 
                 commands:
                   %s   store a Codex CLI login in the account store (--help for details)
+                  %s    store a Kiro IDE login in the account store (--help for details)
 
                 exit codes:
                   0  stopped by SIGTERM/SIGINT, every in-flight request finished
@@ -99,6 +101,7 @@ public sealed interface LaunchOptions {
                   2  invalid configuration or command line
                   3  the listener stopped accepting connections while running
                   4  stopped, but requests still in flight when shutdown_grace_seconds ended were cut
-                """.formatted(ImportCodexLoginCommand.USAGE, ImportCodexLoginCommand.NAME);
+                """.formatted(ImportCodexLoginCommand.USAGE, ImportKiroLoginCommand.USAGE,
+                        ImportCodexLoginCommand.NAME, ImportKiroLoginCommand.NAME);
     }
 }

@@ -41,7 +41,8 @@ final class UnusableUpstreams {
             }
             store.flatMap(accounts -> noUsableAccount(upstream, accounts))
                     .ifPresent(reason -> warnings.add(name + ": " + reason + ", so this upstream cannot serve a "
-                            + "request until one is (import a login with import-codex-login, or set enabled: false)"));
+                            + "request until one is (import a login with import-" + upstream.provider()
+                            + "-login, or set enabled: false)"));
         }
         return warnings;
     }

@@ -2,6 +2,7 @@ package dev.tokenproxy.bootstrap.provider;
 
 import dev.tokenproxy.adapter.out.upstream.anthropic.AnthropicAdapter;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
+import dev.tokenproxy.adapter.out.upstream.kiro.KiroAdapter;
 import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
@@ -46,6 +47,7 @@ public final class ProviderRegistry {
                 new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class),
                 new Provider(AnthropicAdapter.DESCRIPTOR, AnthropicAdapter.class),
                 new Provider(CodexAdapter.DESCRIPTOR, CodexAdapter.class),
+                new Provider(KiroAdapter.DESCRIPTOR, KiroAdapter.class),
                 new Provider(MockAdapter.DESCRIPTOR, MockAdapter.class)));
     }
 

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.tokenproxy.adapter.out.account.FileAccountStore;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexTokenRefresher;
+import dev.tokenproxy.adapter.out.upstream.kiro.KiroTokenRefresher;
 import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.in.ReportUsageUseCase;
@@ -61,6 +62,7 @@ final class AccountsModule extends AbstractModule {
     @Provides
     @Singleton
     List<TokenRefreshPort> tokenRefreshers(GatewayConfig config, Clock clock) {
-        return List.of(new CodexTokenRefresher(config.oauth().codexTokenUrl(), clock));
+        return List.of(new CodexTokenRefresher(config.oauth().codexTokenUrl(), clock),
+                new KiroTokenRefresher(config.oauth().kiroRefreshUrl(), KiroTokenRefresher.DEFAULT_OIDC_URL, clock));
     }
 }

@@ -7,6 +7,7 @@ import com.google.inject.multibindings.MapBinder;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.anthropic.AnthropicAdapter;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
+import dev.tokenproxy.adapter.out.upstream.kiro.KiroAdapter;
 import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
 import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
@@ -74,5 +75,11 @@ final class UpstreamProvidersModule extends AbstractModule {
     @Singleton
     AnthropicAdapter anthropicAdapter(UpstreamHttpClient http, Clock clock) {
         return new AnthropicAdapter(http, clock);
+    }
+
+    @Provides
+    @Singleton
+    KiroAdapter kiroAdapter(UpstreamHttpClient http, Clock clock) {
+        return new KiroAdapter(http, clock);
     }
 }

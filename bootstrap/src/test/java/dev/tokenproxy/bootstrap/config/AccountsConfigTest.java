@@ -80,6 +80,30 @@ class AccountsConfigTest {
     }
 
     @Test
+    void aKiroUpstreamDrawsKiroAccountsPooledOrPinned() {
+        files.write("accounts.json", STORE);
+
+        assertThat(files.load(kiroUpstream("accounts: all")).upstreams().upstreams().get(0).credentialSource())
+                .isEqualTo(new CredentialSource.AccountPool(List.of()));
+        assertThat(files.load(kiroUpstream("accounts: [kiro-a]")).upstreams().upstreams().get(0).credentialSource())
+                .isEqualTo(new CredentialSource.AccountPool(List.of("kiro-a")));
+        assertThat(files.load(kiroUpstream("account: kiro-a")).upstreams().upstreams().get(0).credentialSource())
+                .isEqualTo(new CredentialSource.PinnedAccount("kiro-a"));
+        assertRefusedAt(kiroUpstream("account: alice"), "upstreams[0].account", "of provider 'codex'");
+        assertRefusedAt(kiroUpstream("api_keys: [k]"), "upstreams[0].api_keys", "stored accounts");
+    }
+
+    private static String kiroUpstream(String credentials) {
+        return """
+                accounts_file: ./accounts.json
+                upstreams:
+                  - id: kiro
+                    provider: kiro
+                    base_url: https://codewhisperer.us-east-1.amazonaws.com
+                """ + credentials.indent(4);
+    }
+
+    @Test
     void anAccountOfAnotherProviderIsRefused() {
         files.write("accounts.json", STORE);
 
