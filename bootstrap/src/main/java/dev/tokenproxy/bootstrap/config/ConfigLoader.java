@@ -470,7 +470,7 @@ public final class ConfigLoader {
     private static AccountStorePort openAccountStore(Path accountsFile, String upstreamPath) {
         if (!Files.exists(accountsFile)) {
             throw ConfigException.at(upstreamPath, "draws stored accounts, but the account store " + accountsFile
-                    + " does not exist: import a login first (java -jar token-proxy.jar import-codex-login), or set "
+                    + " does not exist: import a login first (java -jar token-proxy.jar import-codex-login or import-kiro-login), or set "
                     + "accounts_file");
         }
         try {
