@@ -13,8 +13,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * A recorded Anthropic Messages stream (protocols §5) played to a dialect through the pre-output gate, each event
- * with {@code event:} equal to its {@code type}, as the API sends them.
+ * A recorded upstream stream played to a dialect through the pre-output gate: Anthropic Messages events (protocols
+ * §5) with {@code event:} equal to their {@code type}, as the API sends them, or Chat chunks as bare {@code data:}.
  */
 final class MessagesEventScript implements FrameSource<SseItem> {
 
@@ -88,6 +88,12 @@ final class MessagesEventScript implements FrameSource<SseItem> {
 
     MessagesEventScript error(String type, String message) {
         return event("error", "{\"error\":{\"type\":" + quoted(type) + ",\"message\":" + quoted(message) + "}}");
+    }
+
+    /** A {@code data:}-only event, as a Chat Completions stream sends its chunks and {@code [DONE]}. */
+    MessagesEventScript data(String data) {
+        pending.add(new SseItem.Event(null, data));
+        return this;
     }
 
     /** Ends the current network read: the events so far arrive together. */
