@@ -2,10 +2,13 @@ package dev.tokenproxy.adapter.out.upstream.anthropic;
 
 import static dev.tokenproxy.domain.classify.ClassificationRule.status;
 
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+import dev.tokenproxy.adapter.out.upstream.format.messages.ChatToMessagesRequest;
 import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesErrorBody;
 import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesOutcomes;
 import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesToChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
@@ -17,6 +20,7 @@ import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.RetryReason;
+import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.ClassificationRule;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.classify.Verdict;
@@ -25,19 +29,21 @@ import dev.tokenproxy.domain.routing.InboundFormat;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The {@code anthropic} provider: the Anthropic Messages API ({@code POST {base}/messages}, protocols §5) for
- * Messages clients, with the upstream's API keys as a pool. Like every provider it turns what came back into a signal
+ * Messages clients, and for Chat clients by conversion, with the upstream's API keys as a pool. Like every provider it turns what came back into a signal
  * and lets its table decide.
  */
 public final class AnthropicAdapter implements SendAttemptPort {
 
     public static final String PROVIDER = "anthropic";
 
+    /** Messages natively; Chat clients by converting requests to Messages and answers back (allow_conversion). */
     public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(PROVIDER,
-            Set.of(InboundFormat.MESSAGES), Set.of());
+            Set.of(InboundFormat.MESSAGES), Set.of(InboundFormat.CHAT));
 
     /**
      * Anthropic answers every client mistake with 400 {@code invalid_request_error} and names no parameter, so the
@@ -57,11 +63,13 @@ public final class AnthropicAdapter implements SendAttemptPort {
     private final UpstreamHttpClient http;
     private final Clock clock;
     private final MessagesOutcomes outcomes;
+    private final MessagesOutcomes chatOutcomes;
 
     public AnthropicAdapter(UpstreamHttpClient http, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.outcomes = new MessagesOutcomes(PROVIDER, TABLE, clock);
+        this.chatOutcomes = outcomes.forChatClients();
     }
 
     @Override
@@ -71,27 +79,45 @@ public final class AnthropicAdapter implements SendAttemptPort {
 
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
-        byte[] body = MessagesRequestBody.forUpstream(request.body(), request.upstreamModel());
+        boolean chat = request.format() == InboundFormat.CHAT;
+        Optional<byte[]> body = chat
+                ? ChatToMessagesRequest.convert(request.body(), request.upstreamModel())
+                : Optional.of(MessagesRequestBody.forUpstream(request.body(), request.upstreamModel()));
+        if (body.isEmpty()) {
+            return notConvertible();
+        }
+        MessagesOutcomes judged = chat ? chatOutcomes : outcomes;
         UpstreamExchange exchange;
         try {
             exchange = http.post(OpenAiWire.endpoint(request.upstream().baseUrl(), "messages"),
-                    AnthropicRequestHeaders.of(request), body,
+                    AnthropicRequestHeaders.of(request), body.get(),
                     ExchangeLimits.of(request.timeouts(), request.deadline(), clock.instant()));
         } catch (TransportFailure failure) {
-            return outcomes.notAnswered(failure);
+            return judged.notAnswered(failure);
         }
         try {
             if (exchange.status() < 200 || exchange.status() >= 300) {
-                return outcomes.rejected(exchange);
+                return judged.rejected(exchange);
             }
             String echoModel = request.upstream().echoRequestedModel() ? request.requestedModel() : null;
-            return request.stream()
-                    ? outcomes.stream(exchange, new MessagesStreamDialect(PROVIDER, echoModel))
-                    : outcomes.message(exchange, echoModel);
+            if (!request.stream()) {
+                return judged.message(exchange, echoModel);
+            }
+            return judged.stream(exchange, chat
+                    ? new MessagesToChatStreamDialect(PROVIDER, echoModel,
+                            ChatRequestBody.includeUsage(request.body()), clock.instant().getEpochSecond())
+                    : new MessagesStreamDialect(PROVIDER, echoModel));
         } catch (RuntimeException bug) {
             // Not an upstream failure: free the connection now rather than at the deadline, and let it surface.
             exchange.abort();
             throw bug;
         }
+    }
+
+    /** The Chat request has a shape Messages cannot carry: fatal, since no upstream of this kind could take it. */
+    private AttemptOutcome<UpstreamReply> notConvertible() {
+        return TABLE.outcome(AttemptSignal.http(PROVIDER, 400)
+                        .withError("invalid_request_error", "unsupported_conversion", true),
+                OpenAiWire.notConvertibleReply("Anthropic Messages", "a tool call whose arguments are not an object"));
     }
 }

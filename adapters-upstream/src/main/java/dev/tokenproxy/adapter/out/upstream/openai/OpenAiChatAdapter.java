@@ -5,6 +5,10 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.messages.ChatCompletionToMessage;
+import dev.tokenproxy.adapter.out.upstream.format.messages.ChatToMessagesStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesErrorBody;
+import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesToChatRequest;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiErrorBody;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatCompletionToResponse;
@@ -36,17 +40,19 @@ import java.util.Set;
 
 /**
  * The {@code openai} provider: OpenAI Chat Completions ({@code POST {base}/chat/completions}, protocols §1) for
- * {@code chat} clients. It injects the upstream credential, renames the model when mapped, and turns what came back
+ * {@code chat} clients, and for {@code responses} and {@code messages} clients by conversion. It injects the upstream credential, renames the model when mapped, and turns what came back
  * into an {@link AttemptSignal} that the classification table decides on; the adapter itself never picks an outcome.
  */
 public final class OpenAiChatAdapter implements SendAttemptPort {
 
     public static final String PROVIDER = "openai";
 
-    /** Chat Completions clients as they are; no conversion from another inbound format yet. */
-    /** Chat natively; Responses clients by converting requests to Chat and answers back (allow_conversion). */
+    /**
+     * Chat natively; Responses and Anthropic Messages clients by converting requests to Chat and answers back
+     * (allow_conversion).
+     */
     public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(PROVIDER, Set.of(InboundFormat.CHAT),
-            Set.of(InboundFormat.RESPONSES));
+            Set.of(InboundFormat.RESPONSES, InboundFormat.MESSAGES));
 
     /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
     private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
@@ -69,12 +75,14 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
 
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
-        boolean responses = request.format() == InboundFormat.RESPONSES;
-        Optional<byte[]> chatBody = responses
-                ? ResponsesToChatRequest.convert(request.body(), request.upstreamModel())
-                : Optional.of(ChatRequestBody.forUpstream(request.body(), request.upstreamModel()));
+        InboundFormat client = request.format();
+        Optional<byte[]> chatBody = switch (client) {
+            case CHAT -> Optional.of(ChatRequestBody.forUpstream(request.body(), request.upstreamModel()));
+            case RESPONSES -> ResponsesToChatRequest.convert(request.body(), request.upstreamModel());
+            case MESSAGES -> MessagesToChatRequest.convert(request.body(), request.upstreamModel());
+        };
         if (chatBody.isEmpty()) {
-            return notConvertible();
+            return notConvertible(client);
         }
         UpstreamExchange exchange;
         try {
@@ -88,16 +96,22 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
             AttemptSignal answered = AttemptSignal.http(PROVIDER, exchange.status());
             if (exchange.status() < 200 || exchange.status() >= 300) {
                 // Retryable statuses are never streamed (behaviour §6), so every non-2xx is read whole.
-                return rejected(exchange, answered);
+                return rejected(exchange, answered, client);
             }
             String echoModel = request.upstream().echoRequestedModel() ? request.requestedModel() : null;
             if (request.stream()) {
-                return stream(exchange, answered, responses
-                        ? new ChatToResponsesStreamDialect(PROVIDER, echoModel, clock, newResponseId())
-                        : new ChatStreamDialect(PROVIDER, echoModel));
+                return stream(exchange, answered, switch (client) {
+                    case CHAT -> new ChatStreamDialect(PROVIDER, echoModel);
+                    case RESPONSES -> new ChatToResponsesStreamDialect(PROVIDER, echoModel, clock, newResponseId());
+                    case MESSAGES -> new ChatToMessagesStreamDialect(PROVIDER, echoModel);
+                });
             }
-            var outcome = completion(exchange, answered, echoModel);
-            return responses ? asResponse(outcome) : outcome;
+            var outcome = completion(exchange, answered, echoModel, client);
+            return switch (client) {
+                case CHAT -> outcome;
+                case RESPONSES -> asResponse(outcome);
+                case MESSAGES -> asMessage(outcome);
+            };
         } catch (RuntimeException bug) {
             // Not an upstream failure: free the connection now rather than at the deadline, and let it surface.
             exchange.abort();
@@ -105,16 +119,22 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         }
     }
 
-    private AttemptOutcome<UpstreamReply> rejected(UpstreamExchange exchange, AttemptSignal answered) {
+    /**
+     * A non-2xx answer, classified from the upstream's own body; a Messages client gets it in Anthropic's shape, the
+     * others share the OpenAI shape with Chat.
+     */
+    private AttemptOutcome<UpstreamReply> rejected(UpstreamExchange exchange, AttemptSignal answered,
+                                                   InboundFormat client) {
         exchange.outputStarted();
         AttemptSignal signal = answered.withWaitHint(
                 exchange.header("retry-after").flatMap(value -> RetryAfterHeader.parse(value, clock.instant())));
         try (exchange) {
             byte[] body = exchange.readBody();
-            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), OpenAiWire.buffered(exchange, body));
+            byte[] shown = client == InboundFormat.MESSAGES ? MessagesErrorBody.fromOpenAi(exchange.status(), body) : body;
+            return TABLE.outcome(OpenAiErrorBody.describe(signal, body), OpenAiWire.buffered(exchange, shown));
         } catch (TransportFailure failure) {
             if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
-                return overloaded();
+                return overloaded(client);
             }
             // The status and any wait hint still count; the broken body cannot be delivered.
             return TABLE.outcome(signal.withFault(failure.fault()), null);
@@ -122,14 +142,14 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     }
 
     private AttemptOutcome<UpstreamReply> completion(UpstreamExchange exchange, AttemptSignal answered,
-                                                     String echoModel) {
+                                                     String echoModel, InboundFormat client) {
         exchange.outputStarted();
         byte[] body;
         try (exchange) {
             body = exchange.readBody();
         } catch (TransportFailure failure) {
             if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
-                return overloaded();
+                return overloaded(client);
             }
             return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
         }
@@ -170,11 +190,25 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         return outcome;
     }
 
+    /** A delivered chat completion, answered to a Messages client as an Anthropic message. */
+    private AttemptOutcome<UpstreamReply> asMessage(AttemptOutcome<UpstreamReply> outcome) {
+        if (outcome instanceof AttemptOutcome.Success<UpstreamReply> success && success.is2xx()
+                && success.response() instanceof UpstreamReply.Buffered chat) {
+            return ChatCompletionToMessage.convert(chat.body())
+                    .<AttemptOutcome<UpstreamReply>>map(body -> new AttemptOutcome.Success<>(success.status(),
+                            new UpstreamReply.Buffered(chat.status(), chat.headers(), body)))
+                    .orElseGet(() -> rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT));
+        }
+        // Errors were already written in Anthropic's shape by rejected().
+        return outcome;
+    }
+
     /** The client's request has a shape this conversion cannot carry: fatal, since no upstream of this kind can. */
-    private AttemptOutcome<UpstreamReply> notConvertible() {
+    private AttemptOutcome<UpstreamReply> notConvertible(InboundFormat client) {
+        UpstreamReply.Buffered openAi = OpenAiWire.notConvertibleReply("Chat Completions",
+                client == InboundFormat.MESSAGES ? "a tool_choice of an unknown type" : "an unknown text.format type");
         return TABLE.outcome(AttemptSignal.http(PROVIDER, 400)
-                .withError("invalid_request_error", "unsupported_conversion", true),
-                OpenAiWire.notConvertibleReply("Chat Completions", "an unknown text.format type"));
+                .withError("invalid_request_error", "unsupported_conversion", true), inClientShape(openAi, client));
     }
 
     private static String newResponseId() {
@@ -182,8 +216,18 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     }
 
     /** The gateway's own memory budget was spent: a 503 for the client, and no retry. */
-    private AttemptOutcome<UpstreamReply> overloaded() {
-        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED), OpenAiWire.overloadedReply());
+    private AttemptOutcome<UpstreamReply> overloaded(InboundFormat client) {
+        return TABLE.outcome(AttemptSignal.fault(PROVIDER, Fault.GATEWAY_OVERLOADED),
+                inClientShape(OpenAiWire.overloadedReply(), client));
+    }
+
+    /** One of the gateway's own OpenAI-shaped replies, in Anthropic's shape for a Messages client. */
+    private static UpstreamReply.Buffered inClientShape(UpstreamReply.Buffered openAi, InboundFormat client) {
+        if (client != InboundFormat.MESSAGES) {
+            return openAi;
+        }
+        return new UpstreamReply.Buffered(openAi.status(), openAi.headers(),
+                MessagesErrorBody.fromOpenAi(openAi.status(), openAi.body()));
     }
 
     private AttemptOutcome<UpstreamReply> rejected2xx(Fault fault) {

@@ -202,6 +202,77 @@ class AnthropicAdapterTest {
 
     // --- helpers ----------------------------------------------------------------------------------------------
 
+    // --- Chat clients, by conversion ------------------------------------------------------------------------------
+
+    @Test
+    void aChatClientGetsACompletionConvertedFromTheMessage() throws Exception {
+        fake.defaultReply(AnthropicReply.ok("Hello there"));
+
+        var outcome = send(chatRequest(false, ""));
+
+        JsonNode completion = json(buffered(outcome).body());
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hello there");
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        var sent = fake.requests().getFirst().json();
+        assertThat(sent.path("system").asText()).isEqualTo("Be brief.");
+        assertThat(sent.path("max_tokens").asInt()).isEqualTo(64);
+        assertThat(sent.at("/messages/0/content/0/text").asText()).isEqualTo("hi");
+    }
+
+    @Test
+    void aChatClientsStreamIsChatChunksEndingWithUsageAndDone() throws Exception {
+        fake.defaultReply(AnthropicReply.toolUse("toolu_1", "get_weather", "{\"city\":\"Rome\"}"));
+
+        List<String> frames = drain(streaming(send(chatRequest(true,
+                ",\"stream_options\":{\"include_usage\":true}"))).stream());
+
+        assertThat(frames.getLast()).isEqualTo("data: [DONE]\n\n");
+        StringBuilder arguments = new StringBuilder();
+        frames.stream().filter(frame -> frame.startsWith("data: {")).map(AnthropicAdapterTest::readData)
+                .forEach(chunk -> chunk.at("/choices/0/delta/tool_calls").forEach(call ->
+                        arguments.append(call.at("/function/arguments").asText())));
+        assertThat(arguments.toString()).isEqualTo("{\"city\":\"Rome\"}");
+        JsonNode usage = readData(frames.get(frames.size() - 2));
+        assertThat(usage.at("/usage/prompt_tokens").asInt()).isPositive();
+        assertThat(readData(frames.get(frames.size() - 3)).at("/choices/0/finish_reason").asText())
+                .isEqualTo("tool_calls");
+    }
+
+    @Test
+    void anAnthropicErrorReachesAChatClientInTheOpenAiShape() throws Exception {
+        fake.defaultReply(AnthropicReply.invalidRequest("prompt is too long: 210000 tokens > 200000 maximum"));
+
+        var outcome = send(chatRequest(false, ""));
+
+        assertThat(outcome).isInstanceOf(AttemptOutcome.Fatal.class);
+        var reply = (UpstreamReply.Buffered) ((AttemptOutcome.Fatal<UpstreamReply>) outcome).response();
+        JsonNode error = json(reply.body()).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.path("code").asText()).isEqualTo("context_length_exceeded");
+        assertThat(error.path("message").asText()).startsWith("prompt is too long");
+    }
+
+    @Test
+    void aChatRequestMessagesCannotCarryIsRefusedWithoutCallingTheUpstream() {
+        var request = chatRequest(false, "");
+        var bad = new AttemptRequest(request.upstream(), request.credential(), InboundFormat.CHAT, "claude", "claude",
+                "{\"messages\":[{\"role\":\"function\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
+                false, GENEROUS, request.deadline());
+
+        assertThat(send(bad)).isInstanceOf(AttemptOutcome.Fatal.class);
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    private AttemptRequest chatRequest(boolean stream, String extra) {
+        String body = "{\"model\":\"claude\",\"max_tokens\":64,\"messages\":[{\"role\":\"system\","
+                + "\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":" + stream
+                + extra + "}";
+        var messages = request("claude", "claude", stream, Map.of());
+        return new AttemptRequest(messages.upstream(), messages.credential(), InboundFormat.CHAT, "claude", "claude",
+                body.getBytes(StandardCharsets.UTF_8), stream, GENEROUS, messages.deadline());
+    }
+
     private AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         UpstreamHttpClient http = new UpstreamHttpClient();
         toClose.add(http);

@@ -22,6 +22,13 @@ public final class ChatRequestBody {
                 .orElse(clientBody);
     }
 
+    /** Whether a Chat client asked for the usage chunk at the end of its stream. */
+    public static boolean includeUsage(byte[] chatBody) {
+        return ChatJson.object(chatBody)
+                .map(body -> body.path("stream_options").path("include_usage").asBoolean(false))
+                .orElse(false);
+    }
+
     private static String topLevelModel(byte[] body) {
         try (JsonParser parser = ChatJson.MAPPER.getFactory().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.domain.classify.AttemptSignal;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -52,6 +53,57 @@ public final class MessagesErrorBody {
         ObjectNode root = ChatJson.MAPPER.createObjectNode().put("type", "error");
         root.putObject("error").put("type", type).put("message", message);
         return root;
+    }
+
+    /**
+     * An Anthropic error body in the OpenAI shape {@code {"error":{"message","type","param","code"}}}, for a Chat client
+     * served by a Messages upstream: the type is kept (the SDKs go by the status), the code is the one the message
+     * implies, if any. A body that is not an Anthropic error is passed on as it is.
+     */
+    public static byte[] asOpenAi(byte[] anthropicBody) {
+        return ChatJson.object(anthropicBody)
+                .map(document -> document.get("error"))
+                .filter(JsonNode::isObject)
+                .map(error -> {
+                    ObjectNode root = ChatJson.MAPPER.createObjectNode();
+                    String message = ChatJson.scalar(error, "message");
+                    root.putObject("error")
+                            .put("message", message == null ? "" : message)
+                            .put("type", ChatJson.scalar(error, "type"))
+                            .putNull("param")
+                            .put("code", codeOf(message));
+                    return ChatJson.bytes(root);
+                })
+                .orElse(anthropicBody);
+    }
+
+    /**
+     * An OpenAI error body in Anthropic's shape, for a Messages client served by an OpenAI-style upstream. The type is
+     * Anthropic's for the status, since the Anthropic SDKs and Claude Code read the type; a body that is not an OpenAI
+     * error becomes one with the body's text as its message.
+     */
+    public static byte[] fromOpenAi(int status, byte[] openAiBody) {
+        String message = ChatJson.object(openAiBody)
+                .map(document -> document.get("error"))
+                .filter(JsonNode::isObject)
+                .map(error -> ChatJson.scalar(error, "message"))
+                .orElseGet(() -> new String(openAiBody, StandardCharsets.UTF_8).strip());
+        return body(typeFor(status), message == null || message.isEmpty() ? "HTTP " + status : message);
+    }
+
+    /** Anthropic's error type for an HTTP status (protocols §5). */
+    static String typeFor(int status) {
+        return switch (status) {
+            case 400, 422 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 402, 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 503, 529 -> "overloaded_error";
+            case 408, 504 -> "timeout_error";
+            default -> "api_error";
+        };
     }
 
     // Anthropic's wording ("prompt is too long: 210000 tokens > 200000 maximum"; "Your credit balance is too low

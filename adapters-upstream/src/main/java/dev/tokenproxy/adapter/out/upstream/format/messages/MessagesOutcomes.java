@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.format.messages;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.http.RetryAfterHeader;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
@@ -39,11 +40,27 @@ public final class MessagesOutcomes {
     private final String provider;
     private final ClassificationTable table;
     private final Clock clock;
+    /** The client speaks Chat: answers become completions, error bodies take the OpenAI shape. */
+    private final boolean chatClient;
 
     public MessagesOutcomes(String provider, ClassificationTable table, Clock clock) {
+        this(provider, table, clock, false);
+    }
+
+    private MessagesOutcomes(String provider, ClassificationTable table, Clock clock, boolean chatClient) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.table = Objects.requireNonNull(table, "table");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.chatClient = chatClient;
+    }
+
+    /**
+     * The same judgements for Chat clients of this upstream: a final {@code message} is delivered as a chat completion
+     * (and judged empty by Chat's rule as well), every error body is written in the OpenAI shape. Classification still
+     * reads the upstream's own body, so the outcome does not depend on what the client speaks.
+     */
+    public MessagesOutcomes forChatClients() {
+        return new MessagesOutcomes(provider, table, clock, true);
     }
 
     /** Classifies a transport failure that came before any response. */
@@ -62,7 +79,7 @@ public final class MessagesOutcomes {
         try (exchange) {
             byte[] body = exchange.readBody();
             return table.outcome(MessagesErrorBody.describe(signal, body),
-                    new UpstreamReply.Buffered(exchange.status(), forwardedHeaders(exchange), body));
+                    new UpstreamReply.Buffered(exchange.status(), forwardedHeaders(exchange), shown(body)));
         } catch (TransportFailure failure) {
             if (failure.fault() == Fault.GATEWAY_OVERLOADED) {
                 return overloaded();
@@ -107,7 +124,22 @@ public final class MessagesOutcomes {
         if (MessagesOutput.isEmpty(parsed.get())) {
             return rejected2xx(Fault.EMPTY_COMPLETION);
         }
-        byte[] delivered = echoModel == null ? body : ChatJson.bytes(parsed.get().put("model", echoModel));
+        byte[] delivered = body;
+        if (chatClient) {
+            Optional<ObjectNode> completion = MessageToChatCompletion.convert(body, clock.instant().getEpochSecond())
+                    .flatMap(ChatJson::object);
+            if (completion.isEmpty()) {
+                return rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
+            }
+            // Only text blocks that were all empty: a Messages answer, but Chat's empty completion (behaviour §2).
+            if (ChatOutput.isEmptyCompletion(completion.get())) {
+                return rejected2xx(Fault.EMPTY_COMPLETION);
+            }
+            delivered = ChatJson.bytes(completion.get());
+        }
+        if (echoModel != null) {
+            delivered = ChatJson.bytes(ChatJson.object(delivered).orElseThrow().put("model", echoModel));
+        }
         return table.outcome(answered, new UpstreamReply.Buffered(answered.status(), headers, delivered));
     }
 
@@ -122,8 +154,8 @@ public final class MessagesOutcomes {
         }
         int status = table.verdict(signal).status(signal.status());
         var reply = new UpstreamReply.Buffered(status, Map.of("content-type", "application/json"),
-                MessagesErrorBody.body(signal.errorType(), "The upstream failed the response: " + signal.errorType()
-                        + "."));
+                shown(MessagesErrorBody.body(signal.errorType(), "The upstream failed the response: "
+                        + signal.errorType() + ".")));
         return table.outcome(signal, reply);
     }
 
@@ -131,8 +163,13 @@ public final class MessagesOutcomes {
     public AttemptOutcome<UpstreamReply> overloaded() {
         return table.outcome(AttemptSignal.fault(provider, Fault.GATEWAY_OVERLOADED),
                 new UpstreamReply.Buffered(503, Map.of("content-type", "application/json", "retry-after", "1"),
-                        MessagesErrorBody.body("overloaded_error",
-                                "The gateway is at its limit of bytes in flight; retry shortly.")));
+                        shown(MessagesErrorBody.body("overloaded_error",
+                                "The gateway is at its limit of bytes in flight; retry shortly."))));
+    }
+
+    /** An error body in Anthropic's shape as the client reads errors. */
+    private byte[] shown(byte[] anthropicBody) {
+        return chatClient ? MessagesErrorBody.asOpenAi(anthropicBody) : anthropicBody;
     }
 
     private AttemptOutcome<UpstreamReply> rejected2xx(Fault fault) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.NotConvertible;
+import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.format.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import dev.tokenproxy.adapter.out.upstream.stream.StreamBreak;
 
 /** What the Responses stream dialects read alike from an upstream event (protocols §2). */

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.format.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.Fault;
 

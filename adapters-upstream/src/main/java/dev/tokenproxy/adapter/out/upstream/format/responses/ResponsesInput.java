@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.format.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 
 /**
  * A Responses request's {@code input} as a list of items (protocols §2): the API also takes a plain string, which

@@ -5,6 +5,7 @@ import static dev.tokenproxy.domain.classify.ClassificationRule.fault;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.http.RetryAfterHeader;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
@@ -193,9 +194,7 @@ public final class ResponsesOutcomes {
 
     /** Whether a Chat client asked for the usage chunk; a Responses stream always ends with usage to give it. */
     public static boolean includeUsage(byte[] chatBody) {
-        return ChatJson.object(chatBody)
-                .map(body -> body.path("stream_options").path("include_usage").asBoolean(false))
-                .orElse(false);
+        return ChatRequestBody.includeUsage(chatBody);
     }
 
     private PreOutputGate.Opening gate(UpstreamExchange exchange, StreamDialect<SseItem> dialect) {

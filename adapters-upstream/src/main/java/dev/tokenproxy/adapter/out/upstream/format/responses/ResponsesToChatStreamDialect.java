@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
+import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
 import dev.tokenproxy.adapter.out.upstream.stream.DialectStep;

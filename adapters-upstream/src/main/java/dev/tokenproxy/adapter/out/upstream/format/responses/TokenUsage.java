@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.format.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 
 /** Token counts between Chat's {@code prompt/completion} names and Responses' {@code input/output} names. */
 final class TokenUsage {

@@ -1,4 +1,4 @@
-package dev.tokenproxy.adapter.out.upstream.format.responses;
+package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,25 +6,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 
 /** Shape checks shared by the converters: each either returns what a field must be or rejects the document. */
-final class Shape {
+public final class Shape {
 
     private Shape() {
     }
 
-    static ObjectNode newObject() {
+    public static ObjectNode newObject() {
         return ChatJson.MAPPER.createObjectNode();
     }
 
-    static ArrayNode newArray() {
+    public static ArrayNode newArray() {
         return ChatJson.MAPPER.createArrayNode();
     }
 
-    static boolean absent(JsonNode value) {
+    public static boolean absent(JsonNode value) {
         return value == null || value.isNull() || value.isMissingNode();
     }
 
     /** The field as an array; absent or null reads as empty, any other type is not the expected shape. */
-    static ArrayNode array(JsonNode parent, String field) throws NotConvertible {
+    public static ArrayNode array(JsonNode parent, String field) throws NotConvertible {
         JsonNode value = parent.get(field);
         if (absent(value)) {
             return newArray();
@@ -36,7 +36,7 @@ final class Shape {
     }
 
     /** An element that must be an object. */
-    static ObjectNode object(JsonNode value, String what) throws NotConvertible {
+    public static ObjectNode object(JsonNode value, String what) throws NotConvertible {
         if (value instanceof ObjectNode object) {
             return object;
         }
@@ -44,7 +44,7 @@ final class Shape {
     }
 
     /** The field as a string; absent or null reads as null, any other type is not the expected shape. */
-    static String string(JsonNode parent, String field) throws NotConvertible {
+    public static String string(JsonNode parent, String field) throws NotConvertible {
         JsonNode value = parent.get(field);
         if (absent(value)) {
             return null;
@@ -55,7 +55,7 @@ final class Shape {
         throw new NotConvertible(field + " is not a string");
     }
 
-    static String requiredString(JsonNode parent, String field) throws NotConvertible {
+    public static String requiredString(JsonNode parent, String field) throws NotConvertible {
         String value = string(parent, field);
         if (value == null) {
             throw new NotConvertible(field + " is missing");
@@ -67,7 +67,7 @@ final class Shape {
      * Function-call arguments, which both APIs carry as a string of JSON. Some clients send the object itself; it is
      * serialised rather than refused, since its meaning is not in doubt.
      */
-    static String arguments(JsonNode parent) throws NotConvertible {
+    public static String arguments(JsonNode parent) throws NotConvertible {
         JsonNode value = parent.get("arguments");
         if (absent(value)) {
             return "";
@@ -82,19 +82,19 @@ final class Shape {
     }
 
     /** Copies the field when it holds a value, under the same or another name. */
-    static void copy(JsonNode from, String field, ObjectNode to, String as) {
+    public static void copy(JsonNode from, String field, ObjectNode to, String as) {
         JsonNode value = from.get(field);
         if (!absent(value)) {
             to.set(as, value);
         }
     }
 
-    static void copy(JsonNode from, String field, ObjectNode to) {
+    public static void copy(JsonNode from, String field, ObjectNode to) {
         copy(from, field, to, field);
     }
 
     /** Content as text: a string as is, text parts joined by a newline, nothing as an empty string. */
-    static String text(JsonNode content) throws NotConvertible {
+    public static String text(JsonNode content) throws NotConvertible {
         if (absent(content)) {
             return "";
         }
