@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.tokenproxy.testing.AnthropicReply;
 import dev.tokenproxy.testing.FakeAnthropicUpstream;
+import dev.tokenproxy.testing.FakeKiroRefreshEndpoint;
+import dev.tokenproxy.testing.FakeKiroUpstream;
+import dev.tokenproxy.testing.KiroReply;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real Claude Code ({@code @anthropic-ai/claude-code}, pinned by {@code .ci/install-claude}; protocols.md §7)
  * talking to the running gateway: {@code claude -p} with {@code ANTHROPIC_BASE_URL} at the gateway and the local key
- * as {@code ANTHROPIC_API_KEY}, served by fake {@code anthropic} upstreams.
+ * as {@code ANTHROPIC_API_KEY}, served by fake {@code anthropic} upstreams and by a fake Kiro account pool.
  *
  * <p>The binary is {@code $TOKEN_PROXY_CLAUDE}, which {@code .ci/run} sets, or else the one in the install script's
  * cache; without either the tests are skipped, saying how to install it.
@@ -75,6 +78,46 @@ class ClaudeCodeEndToEndTest {
         assertThat(turn.json().path("stream").asBoolean()).isTrue();
         assertThat(turn.json().has("system")).isTrue();
         assertThat(first.requests()).as("the overloaded upstream was asked first").isNotEmpty();
+    }
+
+    @Test
+    void claudeCodeIsServedByAKiroPoolWhoseFirstAccountFails() throws Exception {
+        try (var kiro = FakeKiroUpstream.start(); var refresh = FakeKiroRefreshEndpoint.start()) {
+            String arnA = "arn:aws:codewhisperer:us-east-1:111111111111:profile/A";
+            String arnB = "arn:aws:codewhisperer:us-east-1:222222222222:profile/B";
+            Files.writeString(folder.resolve("accounts.json"), "{ \"accounts\": [" + kiroAccount("a", arnA) + ","
+                    + kiroAccount("b", arnB) + "] }");
+            refresh.acceptSocialRefreshToken("kiro-rt-a", arnA).acceptSocialRefreshToken("kiro-rt-b", arnB);
+            kiro.script("kiro-at-a", KiroReply.suspended());
+            kiro.defaultReply(KiroReply.ok("Hello from Kiro account b"));
+            gateway = GatewayUnderTest.start(folder, """
+                    listen: { host: 127.0.0.1, port: 0 }
+                    local_api_keys: [ { name: tests, key: "${TP_KEY}" } ]
+                    accounts_file: ./accounts.json
+                    oauth: { kiro_refresh_url: "%s" }
+                    timeouts: { connect_seconds: 2, first_output_seconds: 10, idle_seconds: 10 }
+                    upstreams:
+                      - { id: kiro-pool, provider: kiro, base_url: "%s", accounts: all, priority: 10 }
+                      - { id: second, provider: anthropic, base_url: "%s", api_keys: ["k-second"] }
+                    """.formatted(refresh.socialUrl(), kiro.baseUrl(), second.baseUrl()), Map.of());
+
+            var run = claudePrint("Say hello");
+
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            assertThat(run.output()).contains("Hello from Kiro account b");
+            assertThat(second.requests()).as("the pool served: the next upstream was not needed").isEmpty();
+            var turn = kiro.requests().getLast();
+            assertThat(turn.bearerKey()).isEqualTo("kiro-at-b");
+            assertThat(turn.body()).as("Claude Code's system prompt reached Kiro inside the first user turn")
+                    .contains("Claude");
+        }
+    }
+
+    private static String kiroAccount(String id, String profileArn) {
+        return """
+                { "id": "%s", "provider": "kiro", "status": "active", "access_token": "kiro-at-%s",
+                  "refresh_token": "kiro-rt-%s", "expires_at": "%s", "profile_arn": "%s" }"""
+                .formatted(id, id, id, java.time.Instant.now().plusSeconds(3600), profileArn);
     }
 
     /** What one {@code claude -p} left: its exit code and its stdout and stderr, interleaved. */
