@@ -47,6 +47,23 @@ public final class AccountSessions {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Switches the account off in the store (status {@code disabled}): it is never used or refreshed again until the
+     * operator turns it back on. For what only a person can lift, such as a provider's suspension of the account.
+     */
+    public void disable(Credential.Account account, String why) {
+        store.find(account.accountId()).filter(a -> a.status() != AccountStatus.DISABLED).ifPresent(stored -> {
+            try {
+                store.update(stored.withStatus(AccountStatus.DISABLED));
+                LOG.log(Level.WARNING, "account {0} disabled: {1}; set its status back to active in the account "
+                        + "store once that is resolved", stored.id(), why);
+            } catch (AccountStorePort.AccountStoreException e) {
+                LOG.log(Level.ERROR, "account " + stored.id() + " should be disabled (" + why + ") but the account "
+                        + "store could not be written: " + e.getMessage());
+            }
+        });
+    }
+
     /** Whether a refused token of this account can be replaced by a refresh. */
     public boolean refreshable(Credential credential) {
         return credential instanceof Credential.Account account && store.find(account.accountId())

@@ -134,6 +134,10 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
                 // while a 401 that a refresh may cure does not cool the account.
                 coolingUntil = cooldowns.record(member.key(), outcome);
             }
+            if (outcome instanceof AttemptOutcome.Retryable<UpstreamReply> r
+                    && r.reason() == RetryReason.ACCOUNT_SUSPENDED && member instanceof Credential.Account account) {
+                sessions.disable(account, "suspended by its provider");
+            }
             log(command, trail.attempts(), member, outcome, coolingUntil);
             refreshFirst = false;
             switch (decision) {

@@ -177,7 +177,8 @@ class KiroAccountsEndToEndTest {
         startGateway();
 
         assertThat(text(sdk.messages().create(params()))).isEqualTo("Hello from b");
-        // a rests now: the stream goes to b at once.
+        // a is disabled now, for the operator to see in the store: the stream goes to b at once.
+        assertThat(storedAccount("a").path("status").asText()).isEqualTo("disabled");
         assertThat(deltas(stream(new ArrayList<>()))).isEqualTo("Streamed from b");
 
         assertThat(kiro.requestsWithToken(TOKEN_A)).hasSize(1);

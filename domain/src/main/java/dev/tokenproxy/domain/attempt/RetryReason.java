@@ -13,6 +13,11 @@ public enum RetryReason {
     UPSTREAM_REQUEST_TIMEOUT,
     /** 401/402/403, or a quota/billing rejection: this credential is unusable for a while. */
     CREDENTIAL_REJECTED,
+    /**
+     * The provider suspended the account itself (Kiro's {@code TEMPORARILY_SUSPENDED}): only a person can lift it, so
+     * the account is disabled in the store rather than retried.
+     */
+    ACCOUNT_SUSPENDED,
     /** An account's token could not be refreshed right now (its endpoint failed); nothing was sent upstream. */
     REFRESH_FAILED,
     /** TCP connect refused or unreachable host. */

@@ -101,7 +101,8 @@ public final class FailoverPolicy {
     private static boolean resendInPlaceHelps(AttemptOutcome.Retryable<?> failed) {
         boolean transientFailure = switch (failed.reason()) {
             case SERVER_ERROR, CONNECT_FAILED, CONNECTION_RESET, STREAM_FAILED_BEFORE_OUTPUT -> true;
-            case RATE_LIMITED, UPSTREAM_REQUEST_TIMEOUT, CREDENTIAL_REJECTED, REFRESH_FAILED, UNKNOWN_HOST, TLS_FAILED,
+            case RATE_LIMITED, UPSTREAM_REQUEST_TIMEOUT, CREDENTIAL_REJECTED, ACCOUNT_SUSPENDED, REFRESH_FAILED,
+                 UNKNOWN_HOST, TLS_FAILED,
                  TIMED_OUT, STREAM_BROKEN_AFTER_OUTPUT, BAD_RESPONSE, EMPTY_COMPLETION, UPSTREAM_REJECTED -> false;
         };
         return transientFailure && !(failed.cooldown() instanceof CooldownRule.Hinted);

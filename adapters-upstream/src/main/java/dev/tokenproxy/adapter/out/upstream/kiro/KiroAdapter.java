@@ -77,7 +77,7 @@ public final class KiroAdapter implements SendAttemptPort {
     static final List<ClassificationRule> RULES = List.of(
             status(403, Verdict.retry(RetryReason.CREDENTIAL_REJECTED, CooldownKind.CREDENTIAL).withStatus(401))
                     .withErrorCode(KiroErrorBody.BEARER_TOKEN_INVALID).forProvider(PROVIDER),
-            status(403, Verdict.retry(RetryReason.CREDENTIAL_REJECTED, CooldownKind.CREDENTIAL))
+            status(403, Verdict.retry(RetryReason.ACCOUNT_SUSPENDED, CooldownKind.CREDENTIAL))
                     .withErrorCode(KiroErrorBody.TEMPORARILY_SUSPENDED).forProvider(PROVIDER),
             status(400, 402, Verdict.retry(RetryReason.CREDENTIAL_REJECTED, CooldownKind.CREDENTIAL).withStatus(402))
                     .withErrorCode(KiroErrorBody.MONTHLY_REQUEST_COUNT).forProvider(PROVIDER),
@@ -223,10 +223,8 @@ public final class KiroAdapter implements SendAttemptPort {
      * clearable, with the other cooldowns) and the operator is told which account it is.
      */
     private static AttemptSignal suspended(AttemptRequest request, AttemptSignal signal) {
-        LOG.log(Level.WARNING, "kiro account ''{0}'' of upstream ''{1}'' is suspended by Kiro (TEMPORARILY_SUSPENDED): "
-                + "it rests for {2} hours; disable it in the account store, or clear its cooldown once Kiro lifts the "
-                + "suspension", request.credential().key().credentialId(), request.upstream().id(),
-                SUSPENDED_COOLDOWN.toHours());
+        LOG.log(Level.WARNING, "kiro account ''{0}'' of upstream ''{1}'' is suspended by Kiro (TEMPORARILY_SUSPENDED)",
+                request.credential().key().credentialId(), request.upstream().id());
         return signal.withWaitHint(Optional.of(SUSPENDED_COOLDOWN));
     }
 
