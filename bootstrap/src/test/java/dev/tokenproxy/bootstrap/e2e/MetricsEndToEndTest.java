@@ -38,6 +38,7 @@ class MetricsEndToEndTest {
     private final FakeOpenAiUpstream a = FakeOpenAiUpstream.start();
     private final FakeOpenAiUpstream b = FakeOpenAiUpstream.start();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LogCapture logs = new LogCapture();
     private GatewayUnderTest gateway;
 
     @AfterEach
@@ -47,6 +48,7 @@ class MetricsEndToEndTest {
         }
         a.close();
         b.close();
+        logs.close();
     }
 
     private void start(String extra) {
@@ -94,6 +96,8 @@ class MetricsEndToEndTest {
         assertThat(scrape.sum("token_proxy_cooldowns_active", "upstream", "a")).isEqualTo(1);
         assertThat(scrape.sum("token_proxy_cooldowns_active", "upstream", "b")).isZero();
         assertThat(scrape.sum("token_proxy_accounts_needing_login")).isZero();
+        awaitLog("via b/key-1, 2 attempts, 200, tokens " + usage.path("prompt_tokens").asLong() + " in / "
+                + usage.path("completion_tokens").asLong() + " out, ");
     }
 
     @Test
@@ -113,6 +117,8 @@ class MetricsEndToEndTest {
         assertThat(scrape.sum("gen_ai_client_token_usage_sum", "gen_ai_token_type", "output"))
                 .isEqualTo(usage.path("completion_tokens").asDouble()).isPositive();
         assertThat(scrape.sum("token_proxy_attempts_total", "upstream", "a", "outcome", "success")).isEqualTo(1);
+        awaitLog("(stream) via a/key-1, 1 attempt, 200, tokens " + usage.path("prompt_tokens").asLong() + " in / "
+                + usage.path("completion_tokens").asLong() + " out, ");
     }
 
     @Test
@@ -186,6 +192,16 @@ class MetricsEndToEndTest {
             pause();
         } while (System.nanoTime() < deadline);
         throw new AssertionError("the scrape did not show it in time: " + scrape.samples());
+    }
+
+    /** The request line is written after the last byte went out: the client may have read it first. */
+    private void awaitLog(String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!logs.all().contains(text)) {
+            assertThat(System.nanoTime()).as("log line with '" + text + "' in time; got:\n" + logs.all())
+                    .isLessThan(deadline);
+            pause();
+        }
     }
 
     private static void pause() {
