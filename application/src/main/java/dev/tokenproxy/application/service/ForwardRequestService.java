@@ -14,6 +14,7 @@ import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.CooldownRule;
 import dev.tokenproxy.domain.attempt.RetryReason;
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.cooldown.WaitSeconds;
@@ -143,7 +144,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
             switch (decision) {
                 case FailoverDecision.Deliver<Credential, UpstreamReply> deliver -> {
                     var summary = new ForwardSummary(trail.attempts(), Optional.of(member.key()),
-                            Optional.of(candidate.upstreamModel()));
+                            Optional.of(candidate.upstreamModel()), usageOf(deliver.outcome()));
                     return Optional.of(new ForwardResult.Delivered(
                             delivered(deliverable(deliver.outcome()), command, member, trail), summary));
                 }
@@ -235,6 +236,11 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
     private String coolingText(Optional<Instant> until) {
         return until.map(at -> ", cooling " + WaitSeconds.roundedUp(Duration.between(clock.instant(), at)) + " s")
                 .orElse(", not cooled");
+    }
+
+    /** What a delivered answer cost, when the adapter could tell (a stream reports it at its end instead). */
+    private static TokenUsage usageOf(AttemptOutcome<UpstreamReply> delivered) {
+        return delivered instanceof AttemptOutcome.Success<UpstreamReply> success ? success.usage() : TokenUsage.NONE;
     }
 
     private static UpstreamReply deliverable(AttemptOutcome<UpstreamReply> outcome) {

@@ -15,4 +15,12 @@ public interface RecordSink {
 
     /** {@code records}: every record of one client request, in completion order. Never blocks, never throws. */
     void accept(List<AttemptRecord> records);
+
+    /** Hands each request's records to {@code first}, then to {@code second}: store and metrics see them all. */
+    static RecordSink both(RecordSink first, RecordSink second) {
+        return records -> {
+            first.accept(records);
+            second.accept(records);
+        };
+    }
 }

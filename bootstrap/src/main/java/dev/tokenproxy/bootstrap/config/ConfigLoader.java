@@ -162,7 +162,7 @@ public final class ConfigLoader {
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
                 "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds", "log_level", "log_format",
-                "records"));
+                "records", "metrics"));
         var listen = root.field("listen").requireObject(Set.of("host", "port"));
         String host = listen.field("host").isPresent() ? listen.field("host").requiredString() : "127.0.0.1";
         int port = (int) listen.field("port").integer(9208, 0, 65_535);
@@ -194,8 +194,9 @@ public final class ConfigLoader {
         }, "text, json");
         var limits = limits(root.field("limits"), maxBody);
         var records = records(root.field("records"));
+        var metrics = metrics(root.field("metrics"));
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs, records,
+                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs, records, metrics,
                 UnusableUpstreams.warnings(upstreams, providers, store));
     }
 
@@ -208,6 +209,14 @@ public final class ConfigLoader {
         return new GatewayConfig.Records(node.field("enabled").bool(d.enabled()),
                 Duration.ofDays(node.field("retention_days").integer(d.retention().toDays(), 1, 36_500)),
                 (int) node.field("queue_size").integer(d.queueSize(), 1, 1_000_000));
+    }
+
+    private static GatewayConfig.Metrics metrics(ConfigNode node) {
+        if (!node.isPresent()) {
+            return GatewayConfig.Metrics.DEFAULTS;
+        }
+        node.requireObject(Set.of("enabled"));
+        return new GatewayConfig.Metrics(node.field("enabled").bool(GatewayConfig.Metrics.DEFAULTS.enabled()));
     }
 
     private static List<LocalApiKey> localApiKeys(ConfigNode list) {

@@ -23,7 +23,7 @@ public record GatewayConfig(String source, String host, int port, Path dataDir, 
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
                             Duration shutdownGrace, Limits limits, Duration clientRetryWaitMax, LogLevel logLevel,
-                            boolean jsonLogs, Records records,
+                            boolean jsonLogs, Records records, Metrics metrics,
                             List<String> warnings) {
 
     public GatewayConfig {
@@ -53,6 +53,11 @@ public record GatewayConfig(String source, String host, int port, Path dataDir, 
      */
     public record Records(boolean enabled, Duration retention, int queueSize) {
         public static final Records DEFAULTS = new Records(true, Duration.ofDays(30), 10_000);
+    }
+
+    /** {@code GET /metrics} and the meters behind it (configuration {@code metrics}); on unless switched off. */
+    public record Metrics(boolean enabled) {
+        public static final Metrics DEFAULTS = new Metrics(true);
     }
 
     /** Token endpoints of the OAuth providers; tests point them at local fakes. */

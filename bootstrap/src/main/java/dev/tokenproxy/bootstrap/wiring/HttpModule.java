@@ -16,7 +16,9 @@ import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
 import dev.tokenproxy.bootstrap.InFlightRequests;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.Optional;
 
 /** The inbound Helidon web server (built here, started by {@code Gateway}) and the guard of its connections. */
 final class HttpModule extends AbstractModule {
@@ -40,7 +42,7 @@ final class HttpModule extends AbstractModule {
     WebServer webServer(GatewayConfig config, ForwardRequestUseCase forward, ListModelsUseCase models,
                         ConnectionGuard guard, InFlightBytes inFlight, InFlightRequests requests,
                         RequestRecordsUseCase records, CredentialStatusUseCase credentials,
-                        RecordRefusalUseCase refusals) {
+                        RecordRefusalUseCase refusals, Optional<PrometheusMeterRegistry> metrics) {
         var operator = new GatewayRouting.OperatorUseCases(records, credentials, refusals);
         var localKeys = new LocalApiKeys(config.localApiKeys());
         var server = WebServer.builder()
@@ -53,7 +55,7 @@ final class HttpModule extends AbstractModule {
                 .shutdownHook(false)
                 .routing(routing -> GatewayRouting.routing(routing.addFilter(requests), forward, models, localKeys,
                         config.maxRequestBodyBytes(), inFlight, config.clientRetryWaitMax(),
-                        java.util.Optional.of(operator)))
+                        Optional.of(operator), metrics))
                 // Requests refused before routing (HTTP/1.0, broken headers) get the OpenAI error shape too.
                 .directHandlers(GatewayRouting.directHandlers());
         guard.configure(server);

@@ -9,6 +9,7 @@ import dev.tokenproxy.application.port.in.CredentialStatusUseCase;
 import dev.tokenproxy.application.port.in.RecordRefusalUseCase;
 import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
 import dev.tokenproxy.application.port.out.AccountStorePort;
+import dev.tokenproxy.application.port.out.GatewayMetricsPort;
 import dev.tokenproxy.application.port.out.LoadRecordsPort;
 import dev.tokenproxy.application.service.CooldownBook;
 import dev.tokenproxy.application.service.CredentialPools;
@@ -44,8 +45,9 @@ final class RecordsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RecordSink recordSink(Optional<RecordQueue> queue) {
-        return queue.<RecordSink>map(q -> q).orElse(RecordSink.NONE);
+    RecordSink recordSink(Optional<RecordQueue> queue, GatewayMetricsPort metrics) {
+        // Metrics count from the same records, also when none are stored; the store first, as it is what bills.
+        return RecordSink.both(queue.<RecordSink>map(q -> q).orElse(RecordSink.NONE), metrics::requestEnded);
     }
 
     @Provides

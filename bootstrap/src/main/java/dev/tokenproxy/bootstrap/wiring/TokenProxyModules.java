@@ -26,6 +26,7 @@ public final class TokenProxyModules {
                 new UpstreamModelsModule(),
                 new ApplicationModule(),
                 new RecordsModule(),
+                new MetricsModule(),
                 new HttpModule());
     }
 }

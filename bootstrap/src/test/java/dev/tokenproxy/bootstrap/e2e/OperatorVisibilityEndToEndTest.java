@@ -136,7 +136,7 @@ class OperatorVisibilityEndToEndTest {
         assertThat(logs.all()).contains("request " + id + ": attempt 1 via first/key-1 failed: server error "
                         + "(HTTP 500), cooling 10 s")
                 .containsPattern("request " + id + ": POST /v1/chat/completions model gpt-test → gpt-4.1 via "
-                        + "second/key-1, 3 attempts, 200, \\d+ ms")
+                        + "second/key-1, 3 attempts, 200, tokens \\d+ in / \\d+ out, \\d+ ms")
                 .doesNotContain(GOOD_KEY);
         assertThat(response.headers().map().toString()).doesNotContain(GOOD_KEY);
     }

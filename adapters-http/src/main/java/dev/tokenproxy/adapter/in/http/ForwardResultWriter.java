@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.in.http;
 
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.model.ReplyStream;
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.application.model.UpstreamReply;
 import io.helidon.common.socket.SocketWriterException;
@@ -37,12 +38,12 @@ final class ForwardResultWriter {
         summary.servedBy().ifPresent(key -> res.header(UPSTREAM_HEADER, key.toString()));
         res.header(ATTEMPTS_HEADER, Integer.toString(summary.attempts()));
         return switch (result) {
-            case ForwardResult.Delivered d -> deliver(d.reply(), res);
+            case ForwardResult.Delivered d -> deliver(d.reply(), summary.usage(), res);
             case ForwardResult.Failed f -> {
                 var error = failure(f, clientRetryWaitMax);
                 f.retryAfter().ifPresent(wait -> res.header(HeaderNames.RETRY_AFTER, Long.toString(wait.toSeconds())));
                 error.send(res, errors);
-                yield new Written(error.status(), Optional.of(error.code()), Optional.empty(), false);
+                yield new Written(error.status(), Optional.of(error.code()), Optional.empty(), false, TokenUsage.NONE);
             }
         };
     }
@@ -53,9 +54,10 @@ final class ForwardResultWriter {
      * @param errorCode         the gateway's own error code, when it answered itself
      * @param brokenAfterOutput what ended a delivered stream early, after output
      * @param clientLeft        the client went away during a stream (recorded as 499)
+     * @param usage             the tokens the answer reported, {@link TokenUsage#NONE} when it reported none
      */
     record Written(int status, Optional<String> errorCode, Optional<AttemptSignal> brokenAfterOutput,
-                   boolean clientLeft) {
+                   boolean clientLeft, TokenUsage usage) {
     }
 
     static GatewayError failure(ForwardResult.Failed failed, Duration clientRetryWaitMax) {
@@ -76,7 +78,8 @@ final class ForwardResultWriter {
         };
     }
 
-    private static Written deliver(UpstreamReply reply, ServerResponse res) {
+    /** @param wholeUsage what an answer delivered whole cost; a stream says what it cost once pumped to its end */
+    private static Written deliver(UpstreamReply reply, TokenUsage wholeUsage, ServerResponse res) {
         res.status(reply.status());
         // The gateway's request id (set by RequestIds) names this request; an adapter's own never replaces it.
         reply.headers().forEach((name, value) -> {
@@ -87,11 +90,12 @@ final class ForwardResultWriter {
         return switch (reply) {
             case UpstreamReply.Buffered b -> {
                 res.send(b.body());
-                yield new Written(reply.status(), Optional.empty(), Optional.empty(), false);
+                yield new Written(reply.status(), Optional.empty(), Optional.empty(), false, wholeUsage);
             }
             case UpstreamReply.Streaming s -> {
                 boolean completed = pump(s.stream(), res);
-                yield new Written(reply.status(), Optional.empty(), s.stream().brokenAfterOutput(), !completed);
+                yield new Written(reply.status(), Optional.empty(), s.stream().brokenAfterOutput(), !completed,
+                        s.stream().usage());
             }
         };
     }

@@ -9,6 +9,7 @@ import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,7 +22,7 @@ public final class GatewayRouting {
 
     /** What a client may call, for the answer to anything else. */
     static final String SERVED = "POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, "
-            + "POST /v1/messages/count_tokens, GET /v1/models, GET /health and /admin/...";
+            + "POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /metrics and /admin/...";
 
     private GatewayRouting() {
     }
@@ -59,7 +60,17 @@ public final class GatewayRouting {
     public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
                                LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight,
                                Duration clientRetryWaitMax, Optional<OperatorUseCases> operator) {
+        routing(routing, forward, models, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax, operator,
+                Optional.empty());
+    }
+
+    /** @param metrics the registry {@code GET /metrics} scrapes; without it there is no {@code /metrics} */
+    public static void routing(HttpRouting.Builder routing, ForwardRequestUseCase forward, ListModelsUseCase models,
+                               LocalApiKeys localKeys, long maxRequestBodyBytes, InFlightBytes inFlight,
+                               Duration clientRetryWaitMax, Optional<OperatorUseCases> operator,
+                               Optional<PrometheusMeterRegistry> metrics) {
         operator.ifPresent(use -> routing.register(new AdminEndpoints(use.records(), use.credentials(), localKeys)));
+        metrics.ifPresent(registry -> routing.register(new MetricsEndpoint(registry, localKeys)));
         var pipeline = new ForwardPipeline(forward, localKeys, maxRequestBodyBytes, inFlight, clientRetryWaitMax,
                 operator.map(OperatorUseCases::refusals).orElse(RecordRefusalUseCase.IGNORE));
         routing.addFilter(new RequestIds())

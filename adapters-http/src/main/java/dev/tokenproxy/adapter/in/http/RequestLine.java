@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The one line an operator reads per forwarded request: id, route, requested → served model, which upstream and
- * credential answered (labels, never secrets), attempts, status, latency, and what went wrong if something did.
+ * credential answered (labels, never secrets), attempts, status, tokens when the answer reported them, latency, and
+ * what went wrong if something did.
  * Filled in as the request goes through the pipeline; logged once at its end, streams included.
  */
 final class RequestLine {
@@ -57,6 +58,10 @@ final class RequestLine {
                 .append(describe(signal)).append(')'));
         if (written.clientLeft() && written.brokenAfterOutput().isEmpty()) {
             text.append(", client left (499)");
+        }
+        if (!written.usage().isNone()) {
+            text.append(", tokens ").append(written.usage().input()).append(" in / ")
+                    .append(written.usage().output()).append(" out");
         }
         outcome = text.toString();
         if (written.status() >= 500 || written.brokenAfterOutput().isPresent()) {

@@ -42,6 +42,18 @@ final class ControlledReplyStream implements ReplyStream {
         chunks.add(END);
     }
 
+    private volatile dev.tokenproxy.domain.attempt.TokenUsage usage = dev.tokenproxy.domain.attempt.TokenUsage.NONE;
+
+    /** The stream will say, once it has ended, that it cost {@code reported}. */
+    void reports(dev.tokenproxy.domain.attempt.TokenUsage reported) {
+        this.usage = reported;
+    }
+
+    @Override
+    public dev.tokenproxy.domain.attempt.TokenUsage usage() {
+        return usage;
+    }
+
     @Override
     public byte[] next() {
         try {

@@ -6,6 +6,7 @@ import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.application.port.in.ForwardResult;
 import dev.tokenproxy.application.port.in.ForwardSummary;
 import dev.tokenproxy.application.port.in.GatewayFailure;
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -90,6 +91,38 @@ class RequestVisibilityTest {
 
             assertThat(requestLines(logs, 1)).matches("request trace-1: POST /v1/chat/completions model gpt-4o "
                     + "→ gpt-4.1 via openai-main/key-2, 2 attempts, 200, \\d+ ms");
+        }
+    }
+
+    @Test
+    void theLineOfAnAnswerDeliveredWholeSaysItsTokens() throws Exception {
+        try (var logs = new LoggedRecords(); var gateway = RunningGateway.open()) {
+            gateway.forward.answer(new ForwardResult.Delivered(new UpstreamReply.Buffered(200,
+                    Map.of("content-type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8)),
+                    new ForwardSummary(1, Optional.of(new CredentialKey("a", "key-1")), Optional.of("gpt-4o"),
+                            new TokenUsage(12, 0, 0, 34, 0))));
+
+            gateway.send(gateway.chat(CHAT).header("x-request-id", "trace-2"));
+
+            assertThat(requestLines(logs, 1)).matches("request trace-2: POST /v1/chat/completions model gpt-4o "
+                    + "via a/key-1, 1 attempt, 200, tokens 12 in / 34 out, \\d+ ms");
+        }
+    }
+
+    @Test
+    void theLineOfAStreamSaysTheTokensItReportedAtItsEnd() throws Exception {
+        var stream = new ControlledReplyStream();
+        stream.reports(new TokenUsage(7, 0, 0, 5, 0));
+        try (var logs = new LoggedRecords(); var gateway = RunningGateway.open()) {
+            gateway.forward.answer(new ForwardResult.Delivered(new UpstreamReply.Streaming(200,
+                    Map.of("content-type", "text/event-stream"), stream),
+                    new ForwardSummary(1, Optional.of(new CredentialKey("a", "key-1")), Optional.of("gpt-4o"))));
+            stream.release("data: {\"n\":1}\n\n");
+            stream.end();
+
+            gateway.send(gateway.chat("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"));
+
+            assertThat(requestLines(logs, 1)).contains("via a/key-1, 1 attempt, 200, tokens 7 in / 5 out, ");
         }
     }
 
