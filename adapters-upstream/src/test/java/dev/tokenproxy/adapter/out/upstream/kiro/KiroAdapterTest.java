@@ -140,10 +140,12 @@ class KiroAdapterTest {
     }
 
     @Test
-    void aSuspendedAccountRestsForADay() {
+    void aSuspendedAccountIsReportedAsSuspendedAndRestsForADay() {
         fake.script(TOKEN, KiroReply.suspended());
 
-        var retry = assertRetryable(send(request(false, social())), RetryReason.CREDENTIAL_REJECTED);
+        // ACCOUNT_SUSPENDED: the failover loop disables the account in the store; the day's cooldown covers the
+        // moment before that write, and an account whose store cannot be written.
+        var retry = assertRetryable(send(request(false, social())), RetryReason.ACCOUNT_SUSPENDED);
 
         assertThat(retry.status()).isEqualTo(403);
         assertThat(retry.cooldown()).isEqualTo(new CooldownRule.Hinted(KiroAdapter.SUSPENDED_COOLDOWN));
