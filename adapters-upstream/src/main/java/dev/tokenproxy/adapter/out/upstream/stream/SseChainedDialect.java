@@ -130,7 +130,7 @@ public final class SseChainedDialect<F> implements StreamDialect<F> {
                 : new DialectStep.Hold(frames);
     }
 
-    /** Frames already translated, then {@code last}: the last step's meaning, with the earlier frames before its own. */
+    /** Frames already translated, then {@code last}: its meaning, with the earlier frames before its own. */
     private static DialectStep merged(List<byte[]> earlier, DialectStep last) {
         if (earlier.isEmpty()) {
             return last;
