@@ -4,9 +4,13 @@ import static dev.tokenproxy.domain.classify.ClassificationRule.status;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.eventstream.EventStreamFrameSource;
+import dev.tokenproxy.adapter.out.upstream.eventstream.EventStreamMessage;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+import dev.tokenproxy.adapter.out.upstream.format.messages.ChatToMessagesRequest;
 import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesErrorBody;
 import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesOutcomes;
+import dev.tokenproxy.adapter.out.upstream.format.messages.MessagesToChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.RetryAfterHeader;
@@ -14,6 +18,8 @@ import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
+import dev.tokenproxy.adapter.out.upstream.stream.SseChainedDialect;
+import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
 import dev.tokenproxy.application.model.Credential;
 import dev.tokenproxy.application.model.ReplyStream;
 import dev.tokenproxy.application.model.UpstreamReply;
@@ -45,7 +51,9 @@ import java.util.function.Consumer;
 /**
  * The {@code kiro} provider: Claude through Kiro (AWS CodeWhisperer / Amazon Q, protocols.md §4) with logged-in Kiro
  * accounts. The Anthropic Messages request becomes Kiro's conversation body; Kiro's binary event stream comes back as
- * Anthropic SSE, or as one {@code message} for a non-stream client, through the shared pre-output gate. A 429 of the
+ * Anthropic SSE, or as one {@code message} for a non-stream client, through the shared pre-output gate. Chat clients
+ * are served by conversion: their request becomes a Messages request first, and the Messages answer a completion or
+ * Chat chunks (the Messages → Chat dialect reading the Kiro dialect's output). A 429 of the
  * CodeWhisperer endpoint is answered by the Amazon Q endpoint within the same attempt, at once and only while the
  * deadline allows (ADR 0009); every other wait becomes a cooldown.
  */
@@ -53,9 +61,12 @@ public final class KiroAdapter implements SendAttemptPort {
 
     public static final String PROVIDER = KiroTokenRefresher.PROVIDER;
 
-    /** Messages natively (Kiro answers in events that map onto Anthropic's); logged-in accounts, never API keys. */
+    /**
+     * Messages natively (Kiro answers in events that map onto Anthropic's); Chat by converting to Messages and back
+     * (allow_conversion); logged-in accounts, never API keys.
+     */
     public static final ProviderDescriptor DESCRIPTOR = new ProviderDescriptor(PROVIDER,
-            Set.of(InboundFormat.MESSAGES), Set.of(), CredentialKind.ACCOUNTS);
+            Set.of(InboundFormat.MESSAGES), Set.of(InboundFormat.CHAT), CredentialKind.ACCOUNTS);
 
     /**
      * How long a suspended account rests. Kiro lifts a temporary suspension only after a person acts, so the account
@@ -92,11 +103,13 @@ public final class KiroAdapter implements SendAttemptPort {
     private final UpstreamHttpClient http;
     private final Clock clock;
     private final MessagesOutcomes outcomes;
+    private final MessagesOutcomes chatOutcomes;
 
     public KiroAdapter(UpstreamHttpClient http, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.outcomes = new MessagesOutcomes(PROVIDER, TABLE, clock);
+        this.chatOutcomes = outcomes.forChatClients();
     }
 
     @Override
@@ -106,10 +119,14 @@ public final class KiroAdapter implements SendAttemptPort {
 
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
-        Optional<ObjectNode> messagesRequest = ChatJson.object(request.body());
+        boolean chat = request.format() == InboundFormat.CHAT;
+        Optional<ObjectNode> messagesRequest = chat
+                ? ChatToMessagesRequest.convert(request.body(), request.upstreamModel()).flatMap(ChatJson::object)
+                : ChatJson.object(request.body());
         if (messagesRequest.isEmpty()) {
-            return notAMessagesRequest();
+            return chat ? notConvertible() : notAMessagesRequest();
         }
+        MessagesOutcomes judged = chat ? chatOutcomes : outcomes;
         messagesRequest.get().put("model", request.upstreamModel());
         Map<String, String> attributes = request.credential() instanceof Credential.Account account
                 ? account.attributes() : Map.of();
@@ -133,13 +150,13 @@ public final class KiroAdapter implements SendAttemptPort {
                         KiroRequestHeaders.of(endpoint, request.credential().secret().reveal(), idc), body.json(),
                         limits);
             } catch (TransportFailure failure) {
-                return outcomes.notAnswered(failure);
+                return judged.notAnswered(failure);
             }
             try {
                 if (exchange.status() >= 200 && exchange.status() < 300) {
-                    return answered(request, exchange, body);
+                    return answered(request, exchange, body, judged);
                 }
-                outcome = rejected(request, exchange);
+                outcome = rejected(request, exchange, judged);
             } catch (RuntimeException bug) {
                 // Not an upstream failure: free the connection now rather than at the deadline, and let it surface.
                 exchange.abort();
@@ -153,15 +170,19 @@ public final class KiroAdapter implements SendAttemptPort {
         return outcome;
     }
 
-    /** A 200 event stream, gated at the pre-output boundary; aggregated into one message for a non-stream client. */
+    /**
+     * A 200 event stream, gated at the pre-output boundary; aggregated into one message for a non-stream client (a
+     * completion for a Chat client, by {@code judged}).
+     */
     private AttemptOutcome<UpstreamReply> answered(AttemptRequest request, UpstreamExchange exchange,
-                                                   KiroRequestBody body) {
+                                                   KiroRequestBody body, MessagesOutcomes judged) {
         String model = request.upstream().echoRequestedModel() ? request.requestedModel() : request.upstreamModel();
         var translator = new KiroToMessagesEvents("msg_" + UUID.randomUUID().toString().replace("-", ""), model,
                 KiroToMessagesEvents.DEFAULT_CONTEXT_WINDOW_TOKENS, body::clientToolName);
         var aggregate = new KiroMessageAggregate();
         Consumer<ObjectNode> sink = request.stream() ? event -> { } : aggregate;
-        var dialect = new KiroStreamDialect(PROVIDER, translator, sink);
+        StreamDialect<EventStreamMessage> dialect =
+                forClient(request, new KiroStreamDialect(PROVIDER, translator, sink));
         AttemptSignal answered = AttemptSignal.http(PROVIDER, exchange.status());
         var headers = new LinkedHashMap<String, String>();
         exchange.header("x-amzn-requestid").ifPresent(id -> headers.put(OpenAiWire.UPSTREAM_REQUEST_ID, id));
@@ -176,9 +197,22 @@ public final class KiroAdapter implements SendAttemptPort {
                 headers.put("content-type", "application/json");
                 // A body that broke after its first output never reached this client: nothing partial is delivered.
                 byte[] message = drained(committed.stream()) ? aggregate.message().orElse(new byte[0]) : new byte[0];
-                yield outcomes.finished(message, answered, headers, null);
+                yield judged.finished(message, answered, headers, null);
             }
         };
+    }
+
+    /**
+     * The dialect a streaming client reads: Kiro's as Messages events, or those events read on into Chat chunks. A
+     * non-stream answer always gates on the Messages events, which its aggregate folds.
+     */
+    private StreamDialect<EventStreamMessage> forClient(AttemptRequest request, KiroStreamDialect messages) {
+        if (!request.stream() || request.format() != InboundFormat.CHAT) {
+            return messages;
+        }
+        // The Messages events already carry the model to answer with (echo_requested_model included).
+        return new SseChainedDialect<>(messages, new MessagesToChatStreamDialect(PROVIDER, null,
+                ChatRequestBody.includeUsage(request.body()), clock.instant().getEpochSecond()));
     }
 
     /** Pulls a committed stream to its end; false when it broke on the way. */
@@ -193,9 +227,10 @@ public final class KiroAdapter implements SendAttemptPort {
 
     /**
      * A Kiro refusal, read whole and classified by its status, its {@code __type} and {@code reason}, and its
-     * {@code Retry-After}; answered to the client in Anthropic's error shape.
+     * {@code Retry-After}; answered to the client in Anthropic's error shape (OpenAI's for a Chat client).
      */
-    private AttemptOutcome<UpstreamReply> rejected(AttemptRequest request, UpstreamExchange exchange) {
+    private AttemptOutcome<UpstreamReply> rejected(AttemptRequest request, UpstreamExchange exchange,
+                                                   MessagesOutcomes judged) {
         exchange.outputStarted();
         AttemptSignal signal = AttemptSignal.http(PROVIDER, exchange.status()).withWaitHint(
                 exchange.header("retry-after").flatMap(value -> RetryAfterHeader.parse(value, clock.instant())));
@@ -203,7 +238,7 @@ public final class KiroAdapter implements SendAttemptPort {
         try (exchange) {
             body = exchange.readBody();
         } catch (TransportFailure failure) {
-            return failure.fault() == Fault.GATEWAY_OVERLOADED ? outcomes.overloaded()
+            return failure.fault() == Fault.GATEWAY_OVERLOADED ? judged.overloaded()
                     : TABLE.outcome(signal.withFault(failure.fault()), null);
         }
         AttemptSignal described = KiroErrorBody.describe(signal, body, exchange.header("x-amzn-errortype"));
@@ -214,8 +249,9 @@ public final class KiroAdapter implements SendAttemptPort {
         var headers = new LinkedHashMap<String, String>();
         headers.put("content-type", "application/json");
         exchange.header("retry-after").ifPresent(value -> headers.put("retry-after", value));
+        byte[] shown = KiroErrorBody.shown(status, body);
         return TABLE.outcome(described, new UpstreamReply.Buffered(status, headers,
-                KiroErrorBody.shown(status, body)));
+                request.format() == InboundFormat.CHAT ? MessagesErrorBody.asOpenAi(shown) : shown));
     }
 
     /**
@@ -232,5 +268,12 @@ public final class KiroAdapter implements SendAttemptPort {
         return TABLE.outcome(AttemptSignal.http(PROVIDER, 400).withError(KiroErrorBody.VALIDATION_EXCEPTION, null,
                 false), new UpstreamReply.Buffered(400, Map.of("content-type", "application/json"),
                 MessagesErrorBody.body("invalid_request_error", "The request body is not an Anthropic Messages request.")));
+    }
+
+    /** The Chat request has a shape Messages cannot carry: fatal, since no Kiro account could take it. */
+    private AttemptOutcome<UpstreamReply> notConvertible() {
+        return TABLE.outcome(AttemptSignal.http(PROVIDER, 400)
+                        .withError("invalid_request_error", "unsupported_conversion", true),
+                OpenAiWire.notConvertibleReply("Kiro", "a tool call whose arguments are not an object"));
     }
 }

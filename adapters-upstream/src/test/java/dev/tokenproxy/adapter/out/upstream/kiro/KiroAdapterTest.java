@@ -257,6 +257,107 @@ class KiroAdapterTest {
         assertThat(message.at("/usage/output_tokens").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void answersAChatClientWithOneCompletionConvertedFromKirosAnswer() throws Exception {
+        fake.script(TOKEN, KiroReply.frames(KiroFrames.text("Hello from Kiro"), KiroFrames.tokenUsage(11, 3, 2)));
+
+        JsonNode completion = json(buffered(send(chatRequest(false, ""))).body());
+
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.at("/choices/0/message/role").asText()).isEqualTo("assistant");
+        assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hello from Kiro");
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(completion.path("model").asText()).isEqualTo("claude-sonnet-4-5");
+        // Chat's prompt count includes the cached part that Messages counts apart: 11 uncached + 3 read.
+        assertThat(completion.at("/usage/prompt_tokens").asLong()).isEqualTo(14);
+        assertThat(completion.at("/usage/prompt_tokens_details/cached_tokens").asLong()).isEqualTo(3);
+        assertThat(completion.at("/usage/completion_tokens").asLong()).isEqualTo(2);
+        var sent = fake.requests().getFirst().json();
+        assertThat(sent.at("/conversationState/currentMessage/userInputMessage/content").asText()).contains("hi");
+        assertThat(sent.at("/conversationState/currentMessage/userInputMessage/modelId").asText())
+                .isEqualTo("claude-sonnet-4.5");
+    }
+
+    @Test
+    void streamsChatChunksConvertedFromKiroFramesWithTheUsageChunkAndDone() throws Exception {
+        fake.defaultReply(KiroReply.reasoningThenText("Let me think", "Paris").inPiecesOf(7));
+
+        var reply = streaming(send(chatRequest(true, ",\"stream_options\":{\"include_usage\":true}")));
+
+        assertThat(reply.headers()).containsEntry("content-type", "text/event-stream");
+        List<JsonNode> chunks = chatChunks(String.join("", drain(reply.stream())));
+        assertThat(chunks).allSatisfy(chunk ->
+                assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk"));
+        assertThat(chunks.getFirst().at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(chunks.stream().map(c -> c.at("/choices/0/delta/reasoning_content").asText("")))
+                .contains("Let me think");
+        assertThat(chunks.stream().map(c -> c.at("/choices/0/delta/content").asText(""))).contains("Paris");
+        assertThat(chunks.stream().map(c -> c.at("/choices/0/finish_reason").asText(""))).contains("stop");
+        assertThat(chunks.getLast().path("usage").path("completion_tokens").isNumber()).isTrue();
+    }
+
+    @Test
+    void aChatStreamEndsWithDoneAndAChatErrorWhenKiroBreaksAfterOutput() {
+        fake.script(TOKEN, KiroReply.corruptFrameAfter("Partial answer"));
+
+        var frames = drain(streaming(send(chatRequest(true, ""))).stream());
+
+        assertThat(frames.getLast()).isEqualTo("data: [DONE]\n\n");
+        assertThat(frames.get(frames.size() - 2)).startsWith("data: {\"error\":");
+        assertThat(String.join("", frames)).contains("\"content\":\"answer\"")
+                .doesNotContain("finish_reason\":\"stop");
+    }
+
+    @Test
+    void aChatStreamThatFailsBeforeOutputIsRetryableAndShowsNothing() {
+        fake.script(TOKEN, KiroReply.corruptFrameBeforeOutput());
+
+        var retry = assertRetryable(send(chatRequest(true, "")), RetryReason.STREAM_FAILED_BEFORE_OUTPUT);
+
+        assertThat(retry.response()).isNull();
+    }
+
+    @Test
+    void aToolCallReachesAChatClientAsToolCalls() throws Exception {
+        fake.script(TOKEN, KiroReply.toolUse("Checking.", "tooluse_1", "get_weather", "{\"city\":", "\"Paris\"}"));
+
+        JsonNode completion = json(buffered(send(chatRequest(false, ""))).body());
+
+        assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Checking.");
+        assertThat(completion.at("/choices/0/message/tool_calls/0/id").asText()).isEqualTo("tooluse_1");
+        assertThat(completion.at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(json(completion.at("/choices/0/message/tool_calls/0/function/arguments").asText()
+                .getBytes(StandardCharsets.UTF_8)).path("city").asText()).isEqualTo("Paris");
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(fake.requests().getFirst().json().toString()).contains("get_weather");
+    }
+
+    @Test
+    void aStreamedToolCallReachesAChatClientAsToolCallDeltas() {
+        fake.script(TOKEN, KiroReply.toolUse("Checking.", "tooluse_1", "get_weather", "{\"city\":", "\"Paris\"}"));
+
+        List<JsonNode> chunks = chatChunks(String.join("", drain(streaming(send(chatRequest(true, ""))).stream())));
+
+        assertThat(chunks.stream().map(c -> c.at("/choices/0/delta/tool_calls/0/id").asText("")))
+                .contains("tooluse_1");
+        assertThat(chunks.stream().map(c -> c.at("/choices/0/delta/tool_calls/0/function/arguments").asText(""))
+                .reduce("", String::concat)).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(chunks.stream().map(c -> c.at("/choices/0/finish_reason").asText(""))).contains("tool_calls");
+    }
+
+    @Test
+    void aKiroRefusalReachesAChatClientInOpenAisErrorShape() throws Exception {
+        fake.script(TOKEN, KiroReply.inputTooLong());
+
+        var outcome = send(chatRequest(false, ""));
+
+        assertThat(outcome).isInstanceOf(AttemptOutcome.Fatal.class);
+        JsonNode error = json(((UpstreamReply.Buffered) ((AttemptOutcome.Fatal<UpstreamReply>) outcome).response())
+                .body());
+        assertThat(error.path("type").isMissingNode()).isTrue();
+        assertThat(error.at("/error/message").asText()).isNotBlank();
+    }
+
     private AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         return assertTimeoutPreemptively(TEST_BOUND, () -> adapter.send(request));
     }
@@ -276,6 +377,27 @@ class KiroAdapterTest {
         return new AttemptRequest(upstream, credential, InboundFormat.MESSAGES, "claude-sonnet-4-5",
                 "claude-sonnet-4-5", body.getBytes(StandardCharsets.UTF_8), stream, GENEROUS,
                 clock.instant().plusSeconds(30));
+    }
+
+    /** A Chat client's request, with one function tool; {@code extra} is appended to the body's fields. */
+    private AttemptRequest chatRequest(boolean stream, String extra) {
+        String body = "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{"
+                + "\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}],\"stream\":" + stream + extra + "}";
+        AttemptRequest messages = request(stream, social());
+        return new AttemptRequest(messages.upstream(), messages.credential(), InboundFormat.CHAT, "claude-sonnet-4-5",
+                "claude-sonnet-4-5", body.getBytes(StandardCharsets.UTF_8), stream, GENEROUS,
+                clock.instant().plusSeconds(30));
+    }
+
+    private static List<JsonNode> chatChunks(String sse) {
+        return sse.lines().filter(line -> line.startsWith("data: {")).map(line -> {
+            try {
+                return JSON.readTree(line.substring(6));
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        }).toList();
     }
 
     private static List<String> eventNames(String sse) {
