@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.format.messages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.TypedJsonEvents;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
 import dev.tokenproxy.adapter.out.upstream.stream.DialectStep;
@@ -11,7 +12,6 @@ import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.Fault;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Messages upstream → Messages client (protocols §5): events pass through as they came. Until the first real output
@@ -46,22 +46,10 @@ public final class MessagesStreamDialect implements StreamDialect<SseItem> {
 
     @Override
     public DialectStep step(SseItem item) {
-        return switch (item) {
-            case SseItem.Comment comment -> new DialectStep.KeepAlive(SseFrames.comment(comment.text()));
-            case SseItem.Event event -> event(event);
-        };
+        return TypedJsonEvents.step(item, this::malformed, this::event);
     }
 
-    private DialectStep event(SseItem.Event event) {
-        Optional<ObjectNode> parsed = ChatJson.object(event.data());
-        if (parsed.isEmpty()) {
-            return malformed();
-        }
-        ObjectNode json = parsed.get();
-        String type = ChatJson.scalar(json, "type");
-        if (type == null) {
-            type = event.type() == null ? "" : event.type();
-        }
+    private DialectStep event(String type, ObjectNode json) {
         return switch (type) {
             case "message_start" -> DialectStep.hold(frame(type, renamed(json)));
             case "ping" -> new DialectStep.KeepAlive(frame(type, json));

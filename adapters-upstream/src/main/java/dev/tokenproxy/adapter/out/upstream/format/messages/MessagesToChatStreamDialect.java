@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.TypedJsonEvents;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Messages upstream → Chat Completions client (protocols §5 → §1). Text deltas become {@code content} chunks, thinking
@@ -66,22 +66,10 @@ public final class MessagesToChatStreamDialect implements StreamDialect<SseItem>
 
     @Override
     public DialectStep step(SseItem item) {
-        return switch (item) {
-            case SseItem.Comment comment -> new DialectStep.KeepAlive(SseFrames.comment(comment.text()));
-            case SseItem.Event event -> event(event);
-        };
+        return TypedJsonEvents.step(item, this::malformed, this::event);
     }
 
-    private DialectStep event(SseItem.Event event) {
-        Optional<ObjectNode> parsed = ChatJson.object(event.data());
-        if (parsed.isEmpty()) {
-            return malformed();
-        }
-        ObjectNode json = parsed.get();
-        String type = ChatJson.scalar(json, "type");
-        if (type == null) {
-            type = event.type() == null ? "" : event.type();
-        }
+    private DialectStep event(String type, ObjectNode json) {
         return switch (type) {
             case "message_start" -> messageStart(json.path("message"));
             // A Chat stream has no keep-alive event; an SSE comment does the same for the client's idle timer.

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.format.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.TypedJsonEvents;
 import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
@@ -12,7 +13,6 @@ import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.Fault;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Responses upstream → Responses client (protocols §2): events pass through, numbered for the client. Until the first
@@ -52,22 +52,10 @@ public final class ResponsesStreamDialect implements StreamDialect<SseItem> {
 
     @Override
     public DialectStep step(SseItem item) {
-        return switch (item) {
-            case SseItem.Comment comment -> new DialectStep.KeepAlive(SseFrames.comment(comment.text()));
-            case SseItem.Event event -> event(event);
-        };
+        return TypedJsonEvents.step(item, this::malformed, this::event);
     }
 
-    private DialectStep event(SseItem.Event event) {
-        Optional<ObjectNode> parsed = ChatJson.object(event.data());
-        if (parsed.isEmpty()) {
-            return malformed();
-        }
-        ObjectNode json = parsed.get();
-        String type = ChatJson.scalar(json, "type");
-        if (type == null) {
-            type = event.type() == null ? "" : event.type();
-        }
+    private DialectStep event(String type, ObjectNode json) {
         if (json.get("response") instanceof ObjectNode response) {
             lastResponse = response.deepCopy();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.chat.TypedJsonEvents;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.chat.Shape;
 import dev.tokenproxy.adapter.out.upstream.sse.SseFrames;
@@ -60,22 +61,10 @@ public final class ResponsesToChatStreamDialect implements StreamDialect<SseItem
 
     @Override
     public DialectStep step(SseItem item) {
-        return switch (item) {
-            case SseItem.Comment comment -> new DialectStep.KeepAlive(SseFrames.comment(comment.text()));
-            case SseItem.Event event -> event(event);
-        };
+        return TypedJsonEvents.step(item, this::malformed, this::event);
     }
 
-    private DialectStep event(SseItem.Event event) {
-        Optional<ObjectNode> parsed = ChatJson.object(event.data());
-        if (parsed.isEmpty()) {
-            return malformed();
-        }
-        ObjectNode json = parsed.get();
-        String type = ChatJson.scalar(json, "type");
-        if (type == null) {
-            type = event.type() == null ? "" : event.type();
-        }
+    private DialectStep event(String type, ObjectNode json) {
         if (json.get("response") instanceof ObjectNode response) {
             note(response);
         }
