@@ -86,6 +86,35 @@ class RecordQueueTest {
     }
 
     @Test
+    void requestsArrivingTogetherShareOneStoreTransaction() {
+        var store = new GatedStore();
+        store.gate.countDown();
+        var transactions = new java.util.concurrent.atomic.AtomicInteger();
+        RecordStorePort counting = new RecordStorePort() {
+            @Override
+            public void saveAll(List<AttemptRecord> records) {
+                transactions.incrementAndGet();
+                store.saveAll(records);
+            }
+
+            @Override
+            public void forgetBefore(Instant cutoff) {
+            }
+        };
+        var queue = new RecordQueue(counting, 10_000, Duration.ofDays(30), CLOCK).start();
+
+        for (int i = 0; i < 2000; i++) {
+            queue.accept(List.of(record("r" + i)));
+        }
+        queue.close();
+
+        // One transaction per request would cost more than the request; a burst is gathered into one (two if the
+        // writer happened to take the first record alone before the gathering began).
+        assertThat(store.saved).hasSize(2000);
+        assertThat(transactions.get()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void aFailingStoreIsCountedAndNeverThrowsAtTheCaller() {
         var store = new GatedStore();
         store.failing = true;
