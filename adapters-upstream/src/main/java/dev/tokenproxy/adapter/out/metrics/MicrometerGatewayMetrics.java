@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts each client request from its records into Micrometer meters (docs/metrics.md). Names follow the
@@ -35,6 +37,15 @@ public final class MicrometerGatewayMetrics implements GatewayMetricsPort {
 
     private final MeterRegistry registry;
     private final ModelLabel models;
+    /*
+     * Meters by their labels. Building a meter id and looking it up in the registry costs more than the increment;
+     * every label set is bounded (see the class comment), so are these maps.
+     */
+    private final Map<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<AttemptLabels, AttemptMeters> attempts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> firstOutputs = new ConcurrentHashMap<>();
+    private final Map<TokenLabels, DistributionSummary> tokens = new ConcurrentHashMap<>();
 
     /** @param configuredModels the model names the configuration lists; any other is labelled {@code other} */
     public MicrometerGatewayMetrics(MeterRegistry registry, Set<String> configuredModels) {
@@ -57,63 +68,103 @@ public final class MicrometerGatewayMetrics implements GatewayMetricsPort {
             String upstream = record.upstreamId().get();
             countAttempt(record, upstream);
             if (i + 1 < records.size() && records.get(i + 1).upstreamId().isPresent()) {
-                Counter.builder("token_proxy.failovers")
-                        .description("Attempts after which the request went on to another attempt")
-                        .tag("upstream", upstream)
-                        .register(registry).increment();
+                failovers.computeIfAbsent(upstream, this::failoverCounter).increment();
             }
         }
     }
 
     /** One count per client request, by what the client got: the billable record, else the refusal. */
     private void countRequest(List<AttemptRecord> records) {
-        var answer = records.stream().filter(AttemptRecord::billable).findFirst().orElse(records.getLast());
-        Counter.builder("token_proxy.requests")
+        var answer = records.getLast();
+        for (var record : records) {
+            if (record.billable()) {
+                answer = record;
+                break;
+            }
+        }
+        var labels = new RequestLabels(answer.format(), answer.status(), models.of(answer.requestedModel()));
+        requests.computeIfAbsent(labels, this::requestCounter).increment();
+    }
+
+    private Counter requestCounter(RequestLabels labels) {
+        return Counter.builder("token_proxy.requests")
                 .description("Client requests by inbound format and the status the client got")
-                .tag("format", wire(answer.format()))
-                .tag("status", Integer.toString(answer.status()))
-                .tag("status_class", answer.status() / 100 + "xx")
-                .tag("model", models.of(answer.requestedModel()))
-                .register(registry).increment();
+                .tag("format", wire(labels.format()))
+                .tag("status", Integer.toString(labels.status()))
+                .tag("status_class", labels.status() / 100 + "xx")
+                .tag("model", labels.model())
+                .register(registry);
     }
 
     private void countAttempt(AttemptRecord record, String upstream) {
-        String outcome = record.outcome().wireName();
-        Counter.builder("token_proxy.attempts")
-                .description("Requests sent upstream, by upstream and outcome")
-                .tag("upstream", upstream)
-                .tag("outcome", outcome)
-                .register(registry).increment();
-        Timer.builder("gen_ai.client.operation.duration")
-                .description("Duration of one upstream attempt, from its start to its end (a stream's last chunk)")
-                .tag("gen_ai.operation.name", OPERATION)
-                .tag("upstream", upstream)
-                .tag("outcome", outcome)
-                .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry).record(record.total());
+        var meters = attempts.computeIfAbsent(new AttemptLabels(upstream, record.outcome()), this::attemptMeters);
+        meters.attempts().increment();
+        meters.duration().record(record.total());
         if (PRODUCED_OUTPUT.contains(record.outcome())) {
-            record.firstOutput().ifPresent(firstOutput -> Timer.builder("token_proxy.attempt.first_output")
-                    .description("From the start of an attempt to its first output (a stream's commit, a whole body)")
-                    .tag("upstream", upstream)
-                    .serviceLevelObjectives(DURATION_BUCKETS)
-                    .register(registry).record(firstOutput));
+            record.firstOutput().ifPresent(firstOutputs.computeIfAbsent(upstream, this::firstOutputTimer)::record);
         }
         if (!record.usage().isNone()) {
-            tokens(record, upstream, "input", record.usage().input());
-            tokens(record, upstream, "output", record.usage().output());
+            String model = models.of(record.requestedModel());
+            tokens(new TokenLabels(upstream, model, "input")).record(record.usage().input());
+            tokens(new TokenLabels(upstream, model, "output")).record(record.usage().output());
         }
     }
 
-    private void tokens(AttemptRecord record, String upstream, String type, long count) {
-        DistributionSummary.builder("gen_ai.client.token.usage")
+    private AttemptMeters attemptMeters(AttemptLabels labels) {
+        String outcome = labels.outcome().wireName();
+        return new AttemptMeters(
+                Counter.builder("token_proxy.attempts")
+                        .description("Requests sent upstream, by upstream and outcome")
+                        .tag("upstream", labels.upstream())
+                        .tag("outcome", outcome)
+                        .register(registry),
+                Timer.builder("gen_ai.client.operation.duration")
+                        .description("Duration of one upstream attempt, from its start to its end (a stream's last "
+                                + "chunk)")
+                        .tag("gen_ai.operation.name", OPERATION)
+                        .tag("upstream", labels.upstream())
+                        .tag("outcome", outcome)
+                        .serviceLevelObjectives(DURATION_BUCKETS)
+                        .register(registry));
+    }
+
+    private Counter failoverCounter(String upstream) {
+        return Counter.builder("token_proxy.failovers")
+                .description("Attempts after which the request went on to another attempt")
+                .tag("upstream", upstream)
+                .register(registry);
+    }
+
+    private Timer firstOutputTimer(String upstream) {
+        return Timer.builder("token_proxy.attempt.first_output")
+                .description("From the start of an attempt to its first output (a stream's commit, a whole body)")
+                .tag("upstream", upstream)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry);
+    }
+
+    private DistributionSummary tokens(TokenLabels labels) {
+        return tokens.computeIfAbsent(labels, l -> DistributionSummary.builder("gen_ai.client.token.usage")
                 .description("Tokens an upstream reported for one attempt, input (cached included) or output "
                         + "(reasoning included)")
                 .tag("gen_ai.operation.name", OPERATION)
-                .tag("gen_ai.token.type", type)
-                .tag("gen_ai.request.model", models.of(record.requestedModel()))
-                .tag("upstream", upstream)
+                .tag("gen_ai.token.type", l.type())
+                .tag("gen_ai.request.model", l.model())
+                .tag("upstream", l.upstream())
                 .serviceLevelObjectives(TOKEN_BUCKETS)
-                .register(registry).record(count);
+                .register(registry));
+    }
+
+    private record RequestLabels(InboundFormat format, int status, String model) {
+    }
+
+    private record AttemptLabels(String upstream, RecordOutcome outcome) {
+    }
+
+    private record TokenLabels(String upstream, String model, String type) {
+    }
+
+    private record AttemptMeters(Counter attempts, Timer duration) {
     }
 
     private static String wire(InboundFormat format) {

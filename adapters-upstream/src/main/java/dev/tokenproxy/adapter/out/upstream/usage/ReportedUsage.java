@@ -1,5 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.usage;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenproxy.domain.attempt.TokenUsage;
@@ -20,12 +22,48 @@ final class ReportedUsage {
     private ReportedUsage() {
     }
 
-    /** The usage of a whole answer body, or {@link TokenUsage#NONE}. */
+    /**
+     * The usage of a whole answer body, or {@link TokenUsage#NONE}. Streams through the body rather than building its
+     * tree: the answer text, usually most of the body, is skipped unread.
+     */
     static TokenUsage ofBody(byte[] body) {
-        if (!mentionsUsage(body)) {
+        if (body.length == 0 || body[0] != '{' || !mentionsUsage(body)) {
             return TokenUsage.NONE;
         }
-        return parse(body).map(ReportedUsage::ofDocument).orElse(TokenUsage.NONE);
+        try (JsonParser parser = JSON.createParser(body)) {
+            parser.nextToken();
+            JsonNode usage = usageOf(parser, true);
+            return usage == null ? TokenUsage.NONE : ofUsage(usage);
+        } catch (java.io.IOException | RuntimeException notJson) {
+            return TokenUsage.NONE;
+        }
+    }
+
+    /**
+     * The usage object of the object the parser is at, read to its end: its own {@code usage} first, else one under
+     * {@code response} or {@code message} (looked into at the top level only), ranked as {@link #ofDocument} does.
+     */
+    private static JsonNode usageOf(JsonParser parser, boolean top) throws java.io.IOException {
+        JsonNode own = null;
+        JsonNode underResponse = null;
+        JsonNode underMessage = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            boolean object = parser.nextToken() == JsonToken.START_OBJECT;
+            if (object && own == null && name.equals("usage")) {
+                own = parser.readValueAsTree();
+                if (top) {
+                    return own;
+                }
+            } else if (object && top && name.equals("response")) {
+                underResponse = usageOf(parser, false);
+            } else if (object && top && name.equals("message")) {
+                underMessage = usageOf(parser, false);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return own != null ? own : underResponse != null ? underResponse : underMessage;
     }
 
     /**
