@@ -1,11 +1,10 @@
 package dev.tokenproxy.adapter.in.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
 /**
@@ -15,25 +14,48 @@ import java.io.IOException;
 record RequestFields(String model, boolean stream) {
 
     /**
-     * Trailing data after the object (e.g. {@code {...} junk}) is malformed too, not silently dropped. A key written
-     * twice, at any depth, is refused: we would route on one {@code model} while the upstream, with its own parser,
-     * may act on the other.
+     * A key written twice, at any depth, is refused: we would route on one {@code model} while the upstream, with its
+     * own parser, may act on the other.
      */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    /** Parses the body, or returns the 400 to answer when it is not a usable request. */
+    /**
+     * Parses the body, or returns the 400 to answer when it is not a usable request. The body is read as a token
+     * stream, not a tree: only two top-level fields matter, the rest (the prompt, often hundreds of KB) is checked
+     * for well-formedness and duplicate keys and skipped.
+     */
     static ParseResult parse(byte[] body) {
         // Checked before Jackson sees the bytes: it would auto-detect UTF-16/32 and skip a BOM.
         if (!Utf8Json.isPlainUtf8(body)) {
             return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_encoding",
                     "The request body must be JSON encoded as UTF-8, without a byte-order mark."));
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        JsonToken model = null;
+        String modelText = null;
+        JsonToken stream = null;
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
+                        "The request body must be a JSON object."));
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("model")) {
+                    model = value;
+                    modelText = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                } else if (name.equals("stream")) {
+                    stream = value;
+                }
+                parser.skipChildren();
+            }
+            // Trailing data after the object (e.g. {...} junk) is malformed too, not silently dropped.
+            if (parser.nextToken() != null) {
+                return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
+                        "The request body is not valid JSON: data after the end of the object."));
+            }
         } catch (JsonProcessingException e) {
             // Jackson reports STRICT_DUPLICATE_DETECTION as a plain parse error; only its text tells it apart.
             if (e.getOriginalMessage().startsWith("Duplicate field")) {
@@ -45,21 +67,15 @@ record RequestFields(String model, boolean stream) {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        if (root == null || !root.isObject()) {
-            return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
-                    "The request body must be a JSON object."));
-        }
-        JsonNode model = root.get("model");
-        if (model == null || !model.isTextual() || model.asText().isBlank()) {
+        if (model != JsonToken.VALUE_STRING || modelText.isBlank()) {
             return new ParseResult(null, GatewayError.invalidRequest(400, "missing_model",
                     "'model' is required and must be a non-empty string.").withParam("model"));
         }
-        JsonNode stream = root.get("stream");
-        if (stream != null && !stream.isNull() && !stream.isBoolean()) {
+        if (stream != null && stream != JsonToken.VALUE_NULL && !stream.isBoolean()) {
             return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_type",
                     "'stream' must be a boolean.").withParam("stream"));
         }
-        return new ParseResult(new RequestFields(model.asText(), stream != null && stream.asBoolean()), null);
+        return new ParseResult(new RequestFields(modelText, stream == JsonToken.VALUE_TRUE), null);
     }
 
     /** Either the fields or the error to answer with. */

@@ -89,6 +89,8 @@ class RequestBodyValidationTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "`{\"model\": \"gpt-4.1\",`                    | invalid_json  |",
+            "`{\"model\": \"gpt-4.1\", \"messages\": [1,]}` | invalid_json  |",
+            "`{\"messages\": [{\"a\": tru}], \"model\": \"m\"}` | invalid_json  |",
             "`not json at all`                             | invalid_json  |",
             "``                                            | invalid_json  |",
             "`[{\"model\": \"gpt-4.1\"}]`                  | invalid_json  |",
@@ -123,6 +125,18 @@ class RequestBodyValidationTest {
     })
     void trailingDataAfterTheJsonObjectIsMalformedJson(String body) {
         try (var gateway = RunningGateway.open()) {
+            var response = gateway.send(gateway.chat(body));
+
+            assertOpenAiError(response, 400, "invalid_request_error", "invalid_json");
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    /** The fields the gateway skips are still parsed: a body nested 10,000 deep is refused, not walked. */
+    @Test
+    void aBodyNestedDeeperThanTheParserAllowsGets400() {
+        String body = "{\"model\": \"gpt-4.1\", \"messages\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        try (var gateway = RunningGateway.withBodyLimit(1 << 20)) {
             var response = gateway.send(gateway.chat(body));
 
             assertOpenAiError(response, 400, "invalid_request_error", "invalid_json");
