@@ -30,7 +30,11 @@ public final class CooldownBook {
 
     /** When the credential recovers, or empty when it is ready (or half-open: expired, awaiting its probe). */
     public Optional<Instant> coolingUntil(CredentialKey key) {
-        Instant now = clock.instant();
+        return coolingUntil(key, clock.instant());
+    }
+
+    /** The same, at {@code now}: a caller asking for many credentials reads the clock once. */
+    Optional<Instant> coolingUntil(CredentialKey key, Instant now) {
         return store.find(key).filter(s -> s.isCooling(now)).map(CooldownState::until);
     }
 

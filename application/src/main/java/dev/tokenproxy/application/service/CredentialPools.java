@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds each upstream's credential pool for a request — API keys from configuration, accounts from the account
@@ -26,6 +28,12 @@ public final class CredentialPools {
     private final CooldownBook cooldowns;
     private final UsageBook usage;
     private final Clock clock;
+    /**
+     * The pools of configured keys, built once per upstream: the failover loop asks for every candidate's pool on
+     * every request, and an upstream's keys never change (a reloaded catalog hands out new upstream instances,
+     * which miss this cache by identity).
+     */
+    private final Map<String, KeyPool> keyPools = new ConcurrentHashMap<>();
 
     public CredentialPools(AccountStorePort accounts, CooldownBook cooldowns, UsageBook usage, Clock clock) {
         this.accounts = accounts;
@@ -37,14 +45,27 @@ public final class CredentialPools {
     /** The upstream's credentials in store or configuration order; disabled accounts are not members at all. */
     public FailoverPolicy.Pool<Credential> poolOf(Upstream upstream) {
         return switch (upstream.credentialSource()) {
-            case CredentialSource.ApiKeys keys -> new FailoverPolicy.Pool<>(upstream.apiKeyCredentials(), false);
-            case CredentialSource.None none -> new FailoverPolicy.Pool<>(List.of(upstream.keylessCredential()), false);
+            case CredentialSource.ApiKeys keys -> keyPool(upstream);
+            case CredentialSource.None none -> keyPool(upstream);
             case CredentialSource.AccountPool pool -> new FailoverPolicy.Pool<>(members(upstream, pool), false);
             case CredentialSource.PinnedAccount pinned -> new FailoverPolicy.Pool<>(accounts.find(pinned.id())
                     .filter(a -> a.status() != AccountStatus.DISABLED)
                     .map(a -> List.<Credential>of(asCredential(upstream, a)))
                     .orElse(List.of()), true);
         };
+    }
+
+    private FailoverPolicy.Pool<Credential> keyPool(Upstream upstream) {
+        var cached = keyPools.get(upstream.id());
+        if (cached != null && cached.upstream() == upstream) {
+            return cached.pool();
+        }
+        var credentials = upstream.credentialSource() instanceof CredentialSource.None
+                ? List.of(upstream.keylessCredential())
+                : upstream.apiKeyCredentials();
+        var pool = new FailoverPolicy.Pool<>(credentials, false);
+        keyPools.put(upstream.id(), new KeyPool(upstream, pool));
+        return pool;
     }
 
     private List<Credential> members(Upstream upstream, CredentialSource.AccountPool pool) {
@@ -71,13 +92,16 @@ public final class CredentialPools {
 
     /** Whether the credential may be tried now, and if not, why. */
     public CredentialState stateOf(Credential credential) {
-        Instant now = clock.instant();
+        return stateOf(credential, clock.instant());
+    }
+
+    private CredentialState stateOf(Credential credential, Instant now) {
         return switch (credential) {
             case Credential.ApiKey key -> CredentialState.of(AccountStatus.ACTIVE,
-                    cooldowns.coolingUntil(key.key()), now);
+                    cooldowns.coolingUntil(key.key(), now), now);
             case Credential.Account account -> CredentialState.of(
                     accounts.find(account.accountId()).map(StoredAccount::status).orElse(AccountStatus.DISABLED),
-                    later(cooldowns.coolingUntil(account.key()), usage.exhaustedUntil(account.key())), now);
+                    later(cooldowns.coolingUntil(account.key(), now), usage.exhaustedUntil(account.key())), now);
         };
     }
 
@@ -86,9 +110,10 @@ public final class CredentialPools {
      * empty when one is available, or when none will recover by waiting (disabled, needs a login, no members).
      */
     public Optional<Instant> allCoolingUntil(List<Credential> credentials) {
+        Instant now = clock.instant();
         Instant earliest = null;
         for (var credential : credentials) {
-            switch (stateOf(credential)) {
+            switch (stateOf(credential, now)) {
                 case CredentialState.Available available -> {
                     return Optional.empty();
                 }
@@ -112,5 +137,8 @@ public final class CredentialPools {
             return a;
         }
         return Optional.of(a.get().isAfter(b.get()) ? a.get() : b.get());
+    }
+
+    private record KeyPool(Upstream upstream, FailoverPolicy.Pool<Credential> pool) {
     }
 }

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,9 +77,13 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
             return noCandidate(selection, command, trail);
         }
         Instant deadline = clock.instant().plus(settings.requestDeadline());
+        // Each candidate's cooling is looked up once, not again by every comparison of the ordering.
+        var coolingUntil = new IdentityHashMap<Candidate, Optional<Instant>>();
+        for (var candidate : found.candidates()) {
+            coolingUntil.put(candidate, pools.allCoolingUntil(pools.poolOf(candidate.upstream()).order()));
+        }
         var ordered = UpstreamOrdering.order(found.candidates(), c -> c.upstream().priority(), settings.strategy(),
-                priority -> cursors.next("upstreams/" + command.format() + "/" + priority),
-                c -> pools.allCoolingUntil(pools.poolOf(c.upstream()).order()));
+                priority -> cursors.next("upstreams/" + command.format() + "/" + priority), coolingUntil::get);
         trail.candidates(ordered.size());
         for (var candidate : ordered) {
             var delivered = walkPool(candidate, command, deadline, trail);

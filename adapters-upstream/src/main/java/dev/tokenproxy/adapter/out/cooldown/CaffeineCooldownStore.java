@@ -27,6 +27,9 @@ public final class CaffeineCooldownStore implements CooldownStorePort {
      */
     public CaffeineCooldownStore(Clock clock, Ticker ticker, Duration memory) {
         this.cache = Caffeine.newBuilder()
+                // Every request reads a state per candidate credential: cleaning up on the reading thread, a little
+                // at a time, is cheaper than waking a common-pool thread for it again and again.
+                .executor(Runnable::run)
                 .ticker(ticker)
                 .expireAfter(new UntilDeadlinePlusMemory(clock, memory))
                 .build();
