@@ -102,6 +102,14 @@ class ProviderWiringTest {
     }
 
     @Test
+    void aPluginsDirThatDoesNotExistIsAConfigurationErrorNamingTheFolderResolvedFromTheFile() {
+        assertThatExceptionOfType(ConfigException.class)
+                .isThrownBy(() -> load("openai", "plugins_dir: missing\n"))
+                .withMessage("plugins_dir " + folder.resolve("missing") + " is not a folder (it does not exist, or is "
+                        + "a file): create it, or remove plugins_dir");
+    }
+
+    @Test
     void aPluginWhoseFactoryThrowsStopsTheWiringNamingItsJar() throws IOException {
         String className = "com.example.broken.BrokenPlugin";
         String source = PluginJars.plugin(className, "broken", "", "return null;").replace(
