@@ -389,8 +389,8 @@ public final class ConfigLoader {
         for (var provider : registry.providers()) {
             var field = provider.plugin().configSection().field();
             if (field.isPresent() && !fields.add(field.get())) {
-                throw new ConfigException("provider '" + provider.descriptor().name() + "' " + provider.describe()
-                        + " declares the upstream field '" + field.get() + "' for its options, which another field "
+                throw new ConfigException("provider '" + provider.descriptor().name() + "' (" + provider.describe()
+                        + ") declares the upstream field '" + field.get() + "' for its options, which another field "
                         + "already is: it cannot be used until its author renames it");
             }
         }

@@ -38,7 +38,7 @@ public final class ProviderRegistry {
             var earlier = byName.putIfAbsent(name, provider);
             if (earlier != null) {
                 throw new ProviderLoadingException("provider '" + name + "' is declared twice: by "
-                        + earlier.describe() + " and by " + provider.describe() + "; remove one of them");
+                        + earlier.describe() + ", and by " + provider.describe() + "; remove one of them");
             }
         }
     }
@@ -153,9 +153,9 @@ public final class ProviderRegistry {
             return new Provider(plugin, descriptor, origin);
         }
 
-        /** {@code provider 'name' (class, from origin)}, for messages. */
+        /** {@code com.example.RelayPlugin from plug-in jar /srv/tp/plugins/relay.jar}, for messages. */
         public String describe() {
-            return plugin.getClass().getName() + " (from " + origin + ")";
+            return plugin.getClass().getName() + " from " + origin;
         }
     }
 

@@ -58,8 +58,8 @@ final class UpstreamProvidersModule extends AbstractModule {
                         + " differs from the declared " + provider.descriptor());
             }
         } catch (RuntimeException | LinkageError e) {
-            throw new ProviderLoadingException("provider '" + provider.descriptor().name() + "' "
-                    + provider.describe() + " cannot be started: " + ProviderLoadingException.describe(e));
+            throw new ProviderLoadingException("provider '" + provider.descriptor().name() + "' ("
+                    + provider.describe() + ") cannot be started: " + ProviderLoadingException.describe(e));
         }
         return port;
     }

@@ -68,6 +68,18 @@ public final class ExampleBuild {
     }
 
     /**
+     * The jar this build packaged for {@code module} ({@code domain}, {@code application}): what an example that is
+     * run rather than loaded by the gateway puts on its class path beside its own classes.
+     */
+    public Path publishedJar(String module) {
+        Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the reactor packages " + module + " before this");
+        }
+        return jar;
+    }
+
+    /**
      * Makes {@code dev.tokenproxy:token-proxy} (the parent pom), {@code domain} and {@code application} at this build's
      * version resolvable from the local repository, as {@code mvn install} would, by writing the files where Maven
      * looks for them. Each file is written beside its place and moved in, so a concurrent reader sees the old or the
@@ -76,11 +88,7 @@ public final class ExampleBuild {
     public void installPublishedJars() {
         install("token-proxy", root.resolve("pom.xml"), null);
         for (String module : List.of("domain", "application")) {
-            Path jar = root.resolve(module).resolve("target").resolve(module + "-" + version + ".jar");
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: the reactor packages " + module + " before this");
-            }
-            install(module, root.resolve(module).resolve("pom.xml"), jar);
+            install(module, root.resolve(module).resolve("pom.xml"), publishedJar(module));
         }
     }
 

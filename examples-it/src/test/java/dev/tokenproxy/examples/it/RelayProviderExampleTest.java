@@ -3,6 +3,7 @@ package dev.tokenproxy.examples.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenproxy.application.spi.ProviderPlugin;
+import dev.tokenproxy.examples.it.broken.BrokenFactoryPlugin;
 import dev.tokenproxy.examples.it.thrower.ThrowingPlugin;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
 import dev.tokenproxy.testing.Reply;
@@ -160,6 +161,21 @@ class RelayProviderExampleTest {
         assertThat(refusal.stdout()).isEmpty();
         assertThat(refusal.stderr().strip()).isEqualTo("token-proxy: invalid configuration: upstreams[0].provider: "
                 + "unknown provider 'gemini' (known: anthropic, codex, kiro, mock, openai, openai_responses, relay)");
+    }
+
+    @Test
+    void aPluginWhoseFactoryThrowsRefusesTheStartWithOneLineNamingItsJar() throws Exception {
+        Path brokenJar = pluginJar(BrokenFactoryPlugin.class, "broken.jar");
+        var refusal = GatewayProcess.refused(maven.gatewayJar(), config("broken", "", relayJar, brokenJar));
+
+        assertThat(refusal.exitCode()).isEqualTo(2);
+        assertThat(refusal.stdout()).isEmpty();
+        assertThat(refusal.stderr().lines().filter(line -> line.startsWith("token-proxy:"))).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("token-proxy: provider 'broken' ("
+                                + BrokenFactoryPlugin.class.getName() + " from plug-in jar ")
+                        .contains("broken.jar").endsWith("cannot be started: java.lang.IllegalStateException: "
+                                + "model file /opt/broken/weights.bin is missing"));
+        assertThat(refusal.stderr()).doesNotContain("\tat ").doesNotContain("ProvisionException");
     }
 
     @Test
