@@ -102,6 +102,23 @@ class ProviderWiringTest {
     }
 
     @Test
+    void aPluginProviderGetsTheCredentialRulesOfTheKindItDeclares() throws IOException {
+        String className = "com.example.keys.KeysPlugin";
+        PluginJars.build(folder.resolve("plugins"), "keys.jar", PluginJars.one(className,
+                PluginJars.plugin(className, "keys", "", "return null;")), List.of(className));
+        Path file = Files.writeString(folder.resolve("token-proxy.yaml"), """
+                plugins_dir: plugins
+                upstreams:
+                  - { id: only, provider: keys, base_url: "https://upstream.example/v1", account: alice }
+                """);
+
+        assertThatExceptionOfType(ConfigException.class)
+                .isThrownBy(() -> new ConfigLoader(Map.of()).loadFile(file))
+                .withMessage("upstreams[0].account: provider 'keys' authenticates with api_keys, not with stored "
+                        + "accounts");
+    }
+
+    @Test
     void aPluginsDirThatDoesNotExistIsAConfigurationErrorNamingTheFolderResolvedFromTheFile() {
         assertThatExceptionOfType(ConfigException.class)
                 .isThrownBy(() -> load("openai", "plugins_dir: missing\n"))
