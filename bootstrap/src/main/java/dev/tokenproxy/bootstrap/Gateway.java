@@ -4,7 +4,10 @@ import com.google.inject.Guice;
 import com.google.inject.Key;
 import com.google.inject.ProvisionException;
 import dev.tokenproxy.adapter.out.records.SqliteRecordStore;
+import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.service.RecordQueue;
+import dev.tokenproxy.bootstrap.provider.ProviderLoadingException;
+import java.util.Map;
 import java.util.Optional;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionGuard;
 import dev.tokenproxy.adapter.in.http.connection.ListenerStart;
@@ -43,6 +46,15 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config) {
         var injector = Guice.createInjector(TokenProxyModules.all(config, Clock.systemUTC()));
+        try {
+            // Every provider's port is built now, so that a plug-in whose factory fails stops the start, named.
+            injector.getInstance(new Key<Map<String, SendAttemptPort>>() { });
+        } catch (ProvisionException e) {
+            if (e.getCause() instanceof ProviderLoadingException unusable) {
+                throw new ProviderUnusableException(unusable.getMessage(), unusable);
+            }
+            throw e;
+        }
         Optional<SqliteRecordStore> recordStore;
         try {
             // Opened before listening: a store that cannot be opened stops the start, rather than losing records.
@@ -106,6 +118,13 @@ public final class Gateway implements AutoCloseable {
     /** The gateway cannot start; the message is one line saying why. */
     public static class CannotStartException extends RuntimeException {
         CannotStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A provider could not be built: its plug-in's factory failed; the message names the provider and its jar. */
+    public static final class ProviderUnusableException extends CannotStartException {
+        ProviderUnusableException(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -25,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>{@code --help} and {@code --version} print to stdout and exit 0; see {@link LaunchOptions}.
  *
  * <p>Exit codes: 0 after SIGTERM/SIGINT once every in-flight request finished, 1 when it cannot start (e.g. the port
- * is taken), 2 for an invalid configuration or command line, 3 when the listener stopped accepting connections while
+ * is taken), 2 for an invalid configuration or command line (a plug-in in {@code plugins_dir} that cannot be loaded or
+ * built included), 3 when the listener stopped accepting connections while
  * running (a supervisor should restart it), 4 when requests were still in flight at the end of the shutdown grace
  * period and were cut.
  */
@@ -92,6 +93,11 @@ public final class Main {
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
+        } catch (Gateway.ProviderUnusableException e) {
+            // A plug-in the configuration chose cannot work: like an invalid configuration, the operator must act.
+            System.err.println("token-proxy: " + e.getMessage());
+            System.exit(EXIT_BAD_USAGE);
+            return;
         } catch (Gateway.CannotStartException e) {
             System.err.println("token-proxy: " + e.getMessage());
             System.exit(EXIT_CANNOT_START);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokenproxy.adapter.in.http.LocalApiKey;
 import dev.tokenproxy.adapter.out.account.FileAccountStore;
-import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.GatewaySettings;
@@ -17,6 +16,9 @@ import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamCatalog;
 import dev.tokenproxy.application.port.out.AccountStorePort;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
+import dev.tokenproxy.application.spi.InvalidOptionsException;
+import dev.tokenproxy.application.spi.ProviderConfigSection;
+import dev.tokenproxy.bootstrap.provider.ProviderLoadingException;
 import dev.tokenproxy.bootstrap.provider.ProviderRegistry;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import dev.tokenproxy.domain.failover.RoutingStrategy;
@@ -36,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -55,9 +58,6 @@ public final class ConfigLoader {
     public static final String EMBEDDED_SOURCE = "embedded default (two mock upstreams: mock-flaky fails every other "
             + "request, mock-steady answers; pass --config FILE for real upstreams)";
 
-    /** The readers of provider-specific upstream fields, by provider; a provider without options has none. */
-    private static final Map<String, ProviderOptionsReader> PROVIDER_OPTIONS =
-            Map.of(MockAdapter.PROVIDER, new MockOptionsReader());
     private static final Set<String> UPSTREAM_FIELDS = Set.of("id", "provider", "base_url", "api_keys", "priority",
             "enabled", "models", "model_mappings", "echo_requested_model", "allow_conversion", "accounts", "account");
     private static final int DAY_SECONDS = 86_400;
@@ -75,7 +75,11 @@ public final class ConfigLoader {
         this(env, host, ProviderRegistry.ofThisBuild());
     }
 
-    /** @param providers the providers an upstream may name: the same registry the wiring binds ports from */
+    /**
+     * @param providers the providers an upstream may name besides those of the {@code plugins_dir} the file names;
+     *                  the registry the configuration is validated against is {@link GatewayConfig#providers()}, the
+     *                  one the wiring builds ports from
+     */
     public ConfigLoader(Map<String, String> env, HostLimits host, ProviderRegistry providers) {
         this.env = Map.copyOf(env);
         this.host = host;
@@ -162,7 +166,9 @@ public final class ConfigLoader {
         var root = new ConfigNode(tree, "", env).requireObject(Set.of("listen", "data_dir", "local_api_keys",
                 "routing", "timeouts", "cooldown", "max_request_body_bytes", "accounts_file", "oauth", "upstreams",
                 "shutdown_grace_seconds", "limits", "client_retry_wait_max_seconds", "log_level", "log_format",
-                "records", "metrics"));
+                "records", "metrics", "plugins_dir"));
+        // First: which provider names are valid depends on the plug-ins.
+        var registry = registry(root.field("plugins_dir"), folder);
         var listen = root.field("listen").requireObject(Set.of("host", "port"));
         String host = listen.field("host").isPresent() ? listen.field("host").requiredString() : "127.0.0.1";
         int port = (int) listen.field("port").integer(9208, 0, 65_535);
@@ -179,7 +185,7 @@ public final class ConfigLoader {
                 ? folder.resolve(root.field("accounts_file").requiredString()).normalize()
                 : dataDir.resolve("accounts.json");
         var oauth = oauth(root.field("oauth"));
-        var upstreams = upstreams(root.field("upstreams"));
+        var upstreams = upstreams(root.field("upstreams"), registry);
         Optional<AccountStorePort> store = checkAccounts
                 ? requireKnownAccounts(root.field("upstreams"), upstreams, accountsFile)
                 : Optional.empty();
@@ -196,8 +202,20 @@ public final class ConfigLoader {
         var records = records(root.field("records"));
         var metrics = metrics(root.field("metrics"));
         return new GatewayConfig(source, host, port, dataDir, localKeys, settings, cooldown, maxBody, accountsFile,
-                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs, records, metrics,
-                UnusableUpstreams.warnings(upstreams, providers, store));
+                oauth, upstreams, grace, limits, clientRetryWaitMax, logLevel, jsonLogs, records, metrics, registry,
+                UnusableUpstreams.warnings(upstreams, registry, store));
+    }
+
+    /** The providers of the class path and of {@code plugins_dir} (relative to the file's folder), if given. */
+    private ProviderRegistry registry(ConfigNode pluginsDir, Path folder) {
+        Optional<Path> plugins = pluginsDir.isPresent()
+                ? Optional.of(folder.resolve(pluginsDir.requiredString()).normalize())
+                : Optional.empty();
+        try {
+            return providers.withPluginsFrom(plugins);
+        } catch (ProviderLoadingException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
     }
 
     private static GatewayConfig.Records records(ConfigNode node) {
@@ -326,11 +344,12 @@ public final class ConfigLoader {
                 url(node.field("kiro_refresh_url"), "https://prod.us-east-1.auth.desktop.kiro.dev/refreshToken"));
     }
 
-    private UpstreamCatalog upstreams(ConfigNode list) {
+    private UpstreamCatalog upstreams(ConfigNode list, ProviderRegistry registry) {
+        var fields = upstreamFields(registry);
         var upstreams = new ArrayList<Upstream>();
         var ids = new HashSet<String>();
         for (var item : list.list()) {
-            item.requireObject(upstreamFields());
+            item.requireObject(fields);
             String id = item.field("id").requiredString();
             if (!ids.add(id)) {
                 throw ConfigException.at(item.field("id").path(), "duplicate upstream id '" + id + "'");
@@ -338,12 +357,13 @@ public final class ConfigLoader {
             if (id.contains("/")) {
                 throw ConfigException.at(item.field("id").path(), "must not contain '/' (it routes 'id/model')");
             }
-            var descriptor = provider(item.field("provider")).descriptor();
+            var declared = provider(item.field("provider"), registry);
+            var descriptor = declared.descriptor();
             String provider = descriptor.name();
-            var options = PROVIDER_OPTIONS.get(provider);
-            requireNoOptionsOfOtherProviders(item, provider);
-            URI baseUrl = options != null && options.defaultBaseUrl().isPresent() && !item.field("base_url").isPresent()
-                    ? options.defaultBaseUrl().get() : url(item.field("base_url"), null);
+            var section = declared.plugin().configSection();
+            requireNoOptionsOfOtherProviders(item, provider, registry);
+            URI baseUrl = section.defaultBaseUrl().isPresent() && !item.field("base_url").isPresent()
+                    ? section.defaultBaseUrl().get() : url(item.field("base_url"), null);
             var credentials = credentialSource(item, descriptor);
             ModelMappings mappings;
             try {
@@ -355,25 +375,60 @@ public final class ConfigLoader {
                     (int) item.field("priority").integer(0, Integer.MIN_VALUE, Integer.MAX_VALUE),
                     item.field("enabled").bool(true), item.field("models").stringSet(), mappings,
                     item.field("echo_requested_model").bool(false), item.field("allow_conversion").bool(true),
-                    options == null ? ProviderOptions.NONE : options.read(item.field(options.field()))));
+                    options(section, item, provider)));
         }
         return new UpstreamCatalog(upstreams);
     }
 
-    private static Set<String> upstreamFields() {
+    /**
+     * The fields an upstream may have: the common ones and each provider's options field. A provider whose options
+     * field is a common one, or another provider's, could never be told apart: refused, naming it.
+     */
+    private static Set<String> upstreamFields(ProviderRegistry registry) {
         var fields = new HashSet<>(UPSTREAM_FIELDS);
-        PROVIDER_OPTIONS.values().forEach(reader -> fields.add(reader.field()));
+        for (var provider : registry.providers()) {
+            var field = provider.plugin().configSection().field();
+            if (field.isPresent() && !fields.add(field.get())) {
+                throw new ConfigException("provider '" + provider.descriptor().name() + "' (" + provider.describe()
+                        + ") declares the upstream field '" + field.get() + "' for its options, which another field "
+                        + "already is: it cannot be used until its author renames it");
+            }
+        }
         return fields;
     }
 
     /** A {@code mock:} block on an openai upstream would be silently unused: refuse it like an unknown field. */
-    private static void requireNoOptionsOfOtherProviders(ConfigNode item, String provider) {
-        PROVIDER_OPTIONS.forEach((owner, reader) -> {
-            if (!owner.equals(provider) && item.field(reader.field()).isPresent()) {
-                throw ConfigException.at(item.field(reader.field()).path(), "applies only to upstreams of provider '"
-                        + owner + "', not '" + provider + "'");
-            }
-        });
+    private static void requireNoOptionsOfOtherProviders(ConfigNode item, String provider, ProviderRegistry registry) {
+        for (var owner : registry.providers()) {
+            String name = owner.descriptor().name();
+            owner.plugin().configSection().field().ifPresent(field -> {
+                if (!name.equals(provider) && item.field(field).isPresent()) {
+                    throw ConfigException.at(item.field(field).path(), "applies only to upstreams of provider '"
+                            + name + "', not '" + provider + "'");
+                }
+            });
+        }
+    }
+
+    /**
+     * The upstream's options, read by its provider's section. Whatever else the section throws is the provider's bug,
+     * reported as such so the operator knows whom to ask.
+     */
+    private static ProviderOptions options(ProviderConfigSection section, ConfigNode item, String provider) {
+        if (section.field().isEmpty()) {
+            return ProviderOptions.NONE;
+        }
+        var node = item.field(section.field().get());
+        try {
+            return Objects.requireNonNull(section.read(node), "read(...) returned null");
+        } catch (ConfigException e) {
+            throw e;
+        } catch (InvalidOptionsException e) {
+            throw ConfigException.at(e.path(), e.problem());
+        } catch (RuntimeException | LinkageError e) {
+            throw ConfigException.at(node.path(), "provider '" + provider + "' failed to read its options: "
+                    + ProviderLoadingException.describe(e));
+        }
     }
 
     /**
@@ -489,9 +544,9 @@ public final class ConfigLoader {
         }
     }
 
-    private ProviderRegistry.Provider provider(ConfigNode node) {
+    private static ProviderRegistry.Provider provider(ConfigNode node, ProviderRegistry registry) {
         String name = node.requiredString().toLowerCase(Locale.ROOT);
-        return switch (providers.lookup(name)) {
+        return switch (registry.lookup(name)) {
             case ProviderRegistry.Lookup.Available available -> available.provider();
             case ProviderRegistry.Lookup.NotYetAvailable later -> throw ConfigException.at(node.path(), "provider '"
                     + later.name() + "' is not available in this version yet (available: "

@@ -2,6 +2,8 @@ package dev.tokenproxy.bootstrap.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.tokenproxy.application.spi.InvalidOptionsException;
+import dev.tokenproxy.application.spi.OptionsNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  * ({@code upstreams[1].base_url: ...}). Strings get {@code ${ENV_VAR}} substitution as they are read; the loader has
  * checked every reference with {@link EnvironmentReferences} before.
  */
-final class ConfigNode {
+final class ConfigNode implements OptionsNode {
 
     /** A short word, as choices and provider names are; an API key is longer or has other characters. */
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.-]{0,24}");
@@ -33,11 +35,13 @@ final class ConfigNode {
         this.env = env;
     }
 
-    String path() {
+    @Override
+    public String path() {
         return path;
     }
 
-    boolean isPresent() {
+    @Override
+    public boolean isPresent() {
         return !node.isMissingNode() && !node.isNull();
     }
 
@@ -45,12 +49,14 @@ final class ConfigNode {
         return node != null && node.isTextual();
     }
 
-    ConfigNode field(String name) {
+    @Override
+    public ConfigNode field(String name) {
         return new ConfigNode(node.get(name), path.isEmpty() ? name : path + "." + name, env);
     }
 
     /** Rejects keys this object does not know, so a typo is an error instead of a silently ignored setting. */
-    ConfigNode requireObject(Set<String> knownKeys) {
+    @Override
+    public ConfigNode requireObject(Set<String> knownKeys) {
         if (!isPresent()) {
             return this;
         }
@@ -70,7 +76,8 @@ final class ConfigNode {
         return this;
     }
 
-    String string(String fallback) {
+    @Override
+    public String string(String fallback) {
         if (!isPresent()) {
             return fallback;
         }
@@ -80,7 +87,8 @@ final class ConfigNode {
         return substitute(node.asText());
     }
 
-    String requiredString() {
+    @Override
+    public String requiredString() {
         String value = string(null);
         if (value == null || value.isBlank()) {
             throw ConfigException.at(path, "is required");
@@ -88,7 +96,8 @@ final class ConfigNode {
         return value;
     }
 
-    long integer(long fallback, long min, long max) {
+    @Override
+    public long integer(long fallback, long min, long max) {
         if (!isPresent()) {
             return fallback;
         }
@@ -110,7 +119,8 @@ final class ConfigNode {
         return value;
     }
 
-    boolean bool(boolean fallback) {
+    @Override
+    public boolean bool(boolean fallback) {
         if (!isPresent()) {
             return fallback;
         }
@@ -139,7 +149,8 @@ final class ConfigNode {
      * the environment (where users are told to keep secrets), and looks like a short word rather than a key;
      * otherwise by its length. Error messages end up on stderr and in service logs.
      */
-    String quoted(String value) {
+    @Override
+    public String quoted(String value) {
         boolean fromEnvironment = node.isTextual() && EnvironmentReferences.BRACED.matcher(node.asText()).find();
         if (!fromEnvironment && WORD.matcher(value).matches()) {
             return "'" + value + "'";
@@ -147,7 +158,8 @@ final class ConfigNode {
         return "a value of " + value.length() + " characters (not shown, it may be a secret)";
     }
 
-    List<ConfigNode> list() {
+    @Override
+    public List<ConfigNode> list() {
         if (!isPresent()) {
             return List.of();
         }
@@ -185,6 +197,11 @@ final class ConfigNode {
         var map = new LinkedHashMap<String, String>();
         node.fieldNames().forEachRemaining(k -> map.put(k, field(k).requiredString()));
         return map;
+    }
+
+    @Override
+    public InvalidOptionsException invalid(String problem) {
+        return new InvalidOptionsException(path.isEmpty() ? "config" : path, problem);
     }
 
     private String substitute(String text) {

@@ -3,6 +3,7 @@ package dev.tokenproxy.bootstrap.config;
 import dev.tokenproxy.adapter.in.http.LocalApiKey;
 import dev.tokenproxy.application.model.GatewaySettings;
 import dev.tokenproxy.application.model.UpstreamCatalog;
+import dev.tokenproxy.bootstrap.provider.ProviderRegistry;
 import dev.tokenproxy.domain.cooldown.CooldownPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.List;
  * @param clientRetryWaitMax gateway errors that ask for a longer wait answer {@code x-should-retry: false}
  * @param logLevel           how much is logged unless {@code --log-level} says otherwise
  * @param jsonLogs           {@code log_format: json}: every log line a JSON object, for log shippers
+ * @param providers          the providers the upstreams were validated against (the class path's and those of
+ *                           {@code plugins_dir}); the wiring builds one port for each
  * @param warnings           what is valid but cannot work as configured (an upstream without credentials), one line
  *                           each, for the log at start; never a secret
  */
@@ -23,7 +26,7 @@ public record GatewayConfig(String source, String host, int port, Path dataDir, 
                             GatewaySettings settings, CooldownPolicy cooldown, long maxRequestBodyBytes,
                             Path accountsFile, OAuthEndpoints oauth, UpstreamCatalog upstreams,
                             Duration shutdownGrace, Limits limits, Duration clientRetryWaitMax, LogLevel logLevel,
-                            boolean jsonLogs, Records records, Metrics metrics,
+                            boolean jsonLogs, Records records, Metrics metrics, ProviderRegistry providers,
                             List<String> warnings) {
 
     public GatewayConfig {

@@ -1,25 +1,25 @@
 package dev.tokenproxy.bootstrap.provider;
 
-import dev.tokenproxy.adapter.out.upstream.anthropic.AnthropicAdapter;
-import dev.tokenproxy.adapter.out.upstream.codex.CodexAdapter;
-import dev.tokenproxy.adapter.out.upstream.kiro.KiroAdapter;
-import dev.tokenproxy.adapter.out.upstream.mock.MockAdapter;
-import dev.tokenproxy.adapter.out.upstream.openai.OpenAiChatAdapter;
-import dev.tokenproxy.adapter.out.upstream.responses.OpenAiResponsesAdapter;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
-import dev.tokenproxy.application.port.out.SendAttemptPort;
+import dev.tokenproxy.application.spi.ProviderPlugin;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The providers this build has, each declared once by its adapter. Configuration validation asks it which
- * {@code provider} values exist and the Guice wiring binds one {@link SendAttemptPort} per entry, so the two
- * read the same list and cannot disagree.
+ * The providers the gateway has: every {@link ProviderPlugin} found with {@link ServiceLoader} on the class path
+ * (the built-ins, and any plug-in jar put there) and in the configured plug-in folder ({@link PluginFolder}).
+ * Configuration validation asks it which {@code provider} values exist and the Guice wiring builds one port per entry,
+ * so the two read the same list and cannot disagree.
  */
 public final class ProviderRegistry {
 
@@ -31,31 +31,70 @@ public final class ProviderRegistry {
 
     private final Map<String, Provider> byName = new LinkedHashMap<>();
 
+    /** @throws ProviderLoadingException when two providers have one name, or a provider's declaration is wrong */
     public ProviderRegistry(List<Provider> providers) {
         for (var provider : providers) {
             String name = provider.descriptor().name();
-            if (byName.putIfAbsent(name, provider) != null) {
-                throw new IllegalArgumentException("provider " + name + " is registered twice");
+            var earlier = byName.putIfAbsent(name, provider);
+            if (earlier != null) {
+                throw new ProviderLoadingException("provider '" + name + "' is declared twice: by "
+                        + earlier.describe() + ", and by " + provider.describe() + "; remove one of them");
             }
         }
     }
 
-    /** The providers of this build: a new provider is one more entry here and its construction in the wiring. */
+    /** The providers on the gateway's own class path: the built-ins, and plug-ins put on the class path. */
     public static ProviderRegistry ofThisBuild() {
-        return new ProviderRegistry(List.of(
-                new Provider(OpenAiChatAdapter.DESCRIPTOR, OpenAiChatAdapter.class),
-                new Provider(OpenAiResponsesAdapter.DESCRIPTOR, OpenAiResponsesAdapter.class),
-                new Provider(AnthropicAdapter.DESCRIPTOR, AnthropicAdapter.class),
-                new Provider(CodexAdapter.DESCRIPTOR, CodexAdapter.class),
-                new Provider(KiroAdapter.DESCRIPTOR, KiroAdapter.class),
-                new Provider(MockAdapter.DESCRIPTOR, MockAdapter.class)));
+        return discover(Optional.empty());
+    }
+
+    /**
+     * The providers on the gateway's class path and, when given, in the plug-in folder.
+     *
+     * @throws ProviderLoadingException naming the jar or class of a provider that cannot be loaded
+     */
+    public static ProviderRegistry discover(Optional<Path> pluginsDir) {
+        return new ProviderRegistry(onClassPath(ProviderRegistry.class.getClassLoader())).withPluginsFrom(pluginsDir);
+    }
+
+    /**
+     * These providers and those of the plug-in folder, when one is given.
+     *
+     * @throws ProviderLoadingException naming the folder or jar that cannot be used, or a name declared twice
+     */
+    public ProviderRegistry withPluginsFrom(Optional<Path> pluginsDir) {
+        if (pluginsDir.isEmpty()) {
+            return this;
+        }
+        var all = new ArrayList<>(byName.values());
+        all.addAll(PluginFolder.providers(pluginsDir.get()));
+        return new ProviderRegistry(all);
+    }
+
+    /** The providers {@code loader} sees, each read once; the origin names where its class came from. */
+    static List<Provider> onClassPath(ClassLoader loader) {
+        var found = new ArrayList<Provider>();
+        var plugins = ServiceLoader.load(ProviderPlugin.class, loader).iterator();
+        while (true) {
+            ProviderPlugin plugin;
+            try {
+                if (!plugins.hasNext()) {
+                    return found;
+                }
+                plugin = plugins.next();
+            } catch (ServiceConfigurationError e) {
+                throw new ProviderLoadingException("a provider on the class path cannot be loaded: "
+                        + ProviderLoadingException.describe(e));
+            }
+            found.add(Provider.declaredBy(plugin, "the class path"));
+        }
     }
 
     public Collection<Provider> providers() {
         return List.copyOf(byName.values());
     }
 
-    /** What an upstream's {@code provider} value (lower-cased) refers to in this build. */
+    /** What an upstream's {@code provider} value (lower-cased) refers to. */
     public Lookup lookup(String name) {
         var provider = byName.get(name);
         if (provider != null) {
@@ -66,12 +105,12 @@ public final class ProviderRegistry {
                 : new Lookup.Unknown(name, known());
     }
 
-    /** Names this build serves, sorted for messages. */
+    /** Names this gateway serves, sorted for messages. */
     private List<String> available() {
         return List.copyOf(new TreeSet<>(byName.keySet()));
     }
 
-    /** Names of the contract and of this build, sorted for messages. */
+    /** Names of the contract and of this gateway (plug-ins included), sorted for messages. */
     private List<String> known() {
         var names = new TreeSet<>(CONTRACT);
         names.addAll(byName.keySet());
@@ -79,20 +118,51 @@ public final class ProviderRegistry {
     }
 
     /**
-     * One provider of the build: what it declares and the adapter class that serves its upstreams. The class is
-     * named rather than built because configuration is validated before there is anything to build it with.
+     * One provider: its plug-in, what it declared (read once, when it was found) and where it came from. The port is
+     * not built here, because configuration is validated before there is anything to build it with.
+     *
+     * @param origin where the plug-in was found, for messages: {@code the class path} or a jar of the plug-in folder
      */
-    public record Provider(ProviderDescriptor descriptor, Class<? extends SendAttemptPort> adapter) {
+    public record Provider(ProviderPlugin plugin, ProviderDescriptor descriptor, String origin) {
         public Provider {
+            Objects.requireNonNull(plugin, "plugin");
             Objects.requireNonNull(descriptor, "descriptor");
-            Objects.requireNonNull(adapter, "adapter");
+            Objects.requireNonNull(origin, "origin");
+        }
+
+        /**
+         * Reads what {@code plugin} declares, once; a plug-in that throws here, or whose classification rows speak
+         * for another provider, is refused.
+         */
+        static Provider declaredBy(ProviderPlugin plugin, String origin) {
+            String type = plugin.getClass().getName();
+            ProviderDescriptor descriptor;
+            try {
+                descriptor = Objects.requireNonNull(plugin.descriptor(), "descriptor() returned null");
+                for (var row : Objects.requireNonNull(plugin.classificationRules(), "classificationRules() is null")) {
+                    if (!"*".equals(row.provider()) && !row.provider().equals(descriptor.name())) {
+                        throw new IllegalArgumentException("a classification row names provider '" + row.provider()
+                                + "'; a provider's rows may name only itself or '*'");
+                    }
+                }
+                Objects.requireNonNull(plugin.configSection(), "configSection() returned null");
+            } catch (RuntimeException | LinkageError e) {
+                throw new ProviderLoadingException("provider " + type + " from " + origin
+                        + " cannot be loaded: " + ProviderLoadingException.describe(e));
+            }
+            return new Provider(plugin, descriptor, origin);
+        }
+
+        /** {@code com.example.RelayPlugin from plug-in jar /srv/tp/plugins/relay.jar}, for messages. */
+        public String describe() {
+            return plugin.getClass().getName() + " from " + origin;
         }
     }
 
     /** The answer to "which provider is this name?". */
     public sealed interface Lookup {
 
-        /** This build has the provider. */
+        /** The gateway has the provider. */
         record Available(Provider provider) implements Lookup {
         }
 
@@ -103,7 +173,7 @@ public final class ProviderRegistry {
             }
         }
 
-        /** Neither the contract nor this build knows the name. */
+        /** Neither the contract nor this gateway knows the name. */
         record Unknown(String name, List<String> known) implements Lookup {
             public Unknown {
                 known = List.copyOf(known);

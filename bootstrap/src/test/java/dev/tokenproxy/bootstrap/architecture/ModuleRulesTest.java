@@ -64,6 +64,14 @@ class ModuleRulesTest {
                 .check(production);
     }
 
+    /** The provider SPI is what plug-ins compile against: ports, models and the domain, never the services behind. */
+    @Test
+    void theProviderSpiReachesNoService() {
+        noClasses().that().resideInAPackage("dev.tokenproxy.application.spi..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenproxy.application.service..")
+                .check(production);
+    }
+
     @Test
     void inboundAdapterDoesNotSeeOutboundAdapters() {
         noClasses().that().resideInAPackage("dev.tokenproxy.adapter.in..")

@@ -67,7 +67,7 @@ public final class CodexAdapter implements SendAttemptPort {
         this.outcomes = new ResponsesOutcomes(PROVIDER, TABLE, clock);
     }
 
-    private static List<ClassificationRule> rules() {
+    static List<ClassificationRule> rules() {
         var rateLimited = Verdict.retry(RetryReason.RATE_LIMITED, CooldownKind.TRANSIENT);
         var notIncluded = Verdict.retry(RetryReason.CREDENTIAL_REJECTED, CooldownKind.CREDENTIAL);
         var rules = new ArrayList<>(List.of(

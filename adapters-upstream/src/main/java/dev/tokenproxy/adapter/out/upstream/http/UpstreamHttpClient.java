@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
 import dev.tokenproxy.application.model.InFlightBytes;
+import dev.tokenproxy.application.spi.ProviderContext;
 import dev.tokenproxy.domain.classify.Fault;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
@@ -31,6 +32,15 @@ public final class UpstreamHttpClient implements AutoCloseable {
     private static final Duration READ_TIMEOUT_BACKSTOP = Duration.ofSeconds(5);
     /** The default of {@code limits.max_upstream_body_bytes}. */
     public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 16L * 1024 * 1024;
+
+    /**
+     * The one client the gateway shares between the built-in providers, from their {@link ProviderContext}: a
+     * provider building its own would open a second pool and escape the in-flight budget.
+     */
+    public static UpstreamHttpClient sharedBy(ProviderContext context) {
+        return context.shared(UpstreamHttpClient.class).orElseThrow(() -> new IllegalStateException(
+                "the gateway shares no UpstreamHttpClient with its providers"));
+    }
 
     private final long maxBufferedBodyBytes;
     private final InFlightBytes budget;

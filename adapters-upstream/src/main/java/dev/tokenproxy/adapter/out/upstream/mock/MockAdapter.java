@@ -16,12 +16,14 @@ import dev.tokenproxy.application.port.out.ProviderDescriptor.CredentialKind;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.classify.AttemptSignal;
+import dev.tokenproxy.domain.classify.ClassificationRule;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,8 +45,8 @@ public final class MockAdapter implements SendAttemptPort {
             Set.of(InboundFormat.CHAT, InboundFormat.RESPONSES), Set.of(), CredentialKind.NONE);
 
     /** The rows every Responses upstream has, so a mock answers Responses clients under the same rules. */
-    private static final ClassificationTable TABLE =
-            ClassificationTable.withProviderRules(ResponsesOutcomes.failedCodeRules(PROVIDER));
+    static final List<ClassificationRule> RULES = ResponsesOutcomes.failedCodeRules(PROVIDER);
+    private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(RULES);
 
     /** Post-processing found nothing deliverable in a 2xx (behaviour §2: "status 502"). */
     private static final int REJECTED_2XX_STATUS = 502;

@@ -29,6 +29,7 @@ import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.classify.AttemptSignal;
+import dev.tokenproxy.domain.classify.ClassificationRule;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.domain.routing.InboundFormat;
@@ -55,7 +56,8 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
             Set.of(InboundFormat.RESPONSES, InboundFormat.MESSAGES));
 
     /** OpenAI needs no rows beyond the defaults, which were written from its error codes. */
-    private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(List.of());
+    static final List<ClassificationRule> RULES = List.of();
+    private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(RULES);
 
     /** Post-processing found nothing deliverable in a 2xx (behaviour §2: "status 502"). */
     private static final int REJECTED_2XX_STATUS = 502;

@@ -17,9 +17,11 @@ import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.classify.AttemptSignal;
+import dev.tokenproxy.domain.classify.ClassificationRule;
 import dev.tokenproxy.domain.classify.ClassificationTable;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,8 +41,8 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
             Set.of(InboundFormat.RESPONSES), Set.of(InboundFormat.CHAT));
 
     /** The after-200 failure codes every Responses upstream shares; nothing of its own. */
-    private static final ClassificationTable TABLE =
-            ClassificationTable.withProviderRules(ResponsesOutcomes.failedCodeRules(PROVIDER));
+    static final List<ClassificationRule> RULES = ResponsesOutcomes.failedCodeRules(PROVIDER);
+    private static final ClassificationTable TABLE = ClassificationTable.withProviderRules(RULES);
 
     private final UpstreamHttpClient http;
     private final Clock clock;

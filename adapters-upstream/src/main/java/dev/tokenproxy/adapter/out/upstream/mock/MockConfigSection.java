@@ -1,12 +1,12 @@
-package dev.tokenproxy.bootstrap.config;
+package dev.tokenproxy.adapter.out.upstream.mock;
 
-import dev.tokenproxy.adapter.out.upstream.mock.MockFault;
-import dev.tokenproxy.adapter.out.upstream.mock.MockSchedule;
-import dev.tokenproxy.adapter.out.upstream.mock.MockScript;
 import dev.tokenproxy.application.model.ProviderOptions;
+import dev.tokenproxy.application.spi.OptionsNode;
+import dev.tokenproxy.application.spi.ProviderConfigSection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,7 +22,7 @@ import java.util.Set;
  * neither: every attempt). A field that does not belong to the kind is refused, so a typo cannot pass as a fault
  * that never fires.
  */
-final class MockOptionsReader implements ProviderOptionsReader {
+final class MockConfigSection implements ProviderConfigSection {
 
     /** A mock upstream makes no connection; .invalid (RFC 2606) can never resolve, should anything try. */
     private static final URI NO_NETWORK = URI.create("http://mock.invalid");
@@ -32,8 +32,8 @@ final class MockOptionsReader implements ProviderOptionsReader {
     private static final Set<String> SCHEDULE = Set.of("every", "first");
 
     @Override
-    public String field() {
-        return "mock";
+    public Optional<String> field() {
+        return Optional.of(MockAdapter.PROVIDER);
     }
 
     @Override
@@ -42,7 +42,7 @@ final class MockOptionsReader implements ProviderOptionsReader {
     }
 
     @Override
-    public ProviderOptions read(ConfigNode options) {
+    public ProviderOptions read(OptionsNode options) {
         options.requireObject(Set.of("faults"));
         var steps = new ArrayList<MockScript.Step>();
         for (var item : options.field("faults").list()) {
@@ -53,12 +53,12 @@ final class MockOptionsReader implements ProviderOptionsReader {
         return new MockScript(steps);
     }
 
-    private static MockFault fault(ConfigNode item, String kind) {
+    private static MockFault fault(OptionsNode item, String kind) {
         return switch (kind) {
             case "status" -> {
                 only(item, "status", "retry_after_seconds");
                 if (!item.field("status").isPresent()) {
-                    throw ConfigException.at(item.field("status").path(), "is required for kind 'status'");
+                    throw item.field("status").invalid("is required for kind 'status'");
                 }
                 int status = (int) item.field("status").integer(0, 400, 599);
                 var retryAfter = item.field("retry_after_seconds");
@@ -84,34 +84,34 @@ final class MockOptionsReader implements ProviderOptionsReader {
             case "slow_first_token" -> {
                 only(item, "delay_ms");
                 if (!item.field("delay_ms").isPresent()) {
-                    throw ConfigException.at(item.field("delay_ms").path(), "is required for kind 'slow_first_token'");
+                    throw item.field("delay_ms").invalid("is required for kind 'slow_first_token'");
                 }
                 yield new MockFault.SlowFirstToken(
                         Duration.ofMillis(item.field("delay_ms").integer(0, 0, MAX_DELAY_MS)));
             }
-            default -> throw ConfigException.at(item.field("kind").path(), "must be one of " + KINDS + ", got "
+            default -> throw item.field("kind").invalid("must be one of " + KINDS + ", got "
                     + item.field("kind").quoted(kind));
         };
     }
 
     /** Refuses a field of another kind: {@code after_chunks} on a status fault would be silently unused. */
-    private static void only(ConfigNode item, String... fieldsOfKind) {
-        var allowed = new java.util.HashSet<>(Set.of(fieldsOfKind));
+    private static void only(OptionsNode item, String... fieldsOfKind) {
+        var allowed = new HashSet<>(Set.of(fieldsOfKind));
         allowed.add("kind");
         allowed.addAll(SCHEDULE);
         String kind = item.field("kind").requiredString();
         for (String field : Set.of("status", "retry_after_seconds", "after_chunks", "delay_ms")) {
             if (!allowed.contains(field) && item.field(field).isPresent()) {
-                throw ConfigException.at(item.field(field).path(), "does not apply to kind '" + kind + "'");
+                throw item.field(field).invalid("does not apply to kind '" + kind + "'");
             }
         }
     }
 
-    private static MockSchedule schedule(ConfigNode item) {
+    private static MockSchedule schedule(OptionsNode item) {
         var every = item.field("every");
         var first = item.field("first");
         if (every.isPresent() && first.isPresent()) {
-            throw ConfigException.at(first.path(), "cannot be combined with 'every': a fault has one schedule");
+            throw first.invalid("cannot be combined with 'every': a fault has one schedule");
         }
         if (every.isPresent()) {
             return new MockSchedule.Every((int) every.integer(1, 1, 1_000_000));
