@@ -15,10 +15,12 @@ public enum AccountStatus {
     /** Its refresh token was rejected for good: a person has to log in again. */
     NEEDS_LOGIN;
 
+    /** The name the account store and the admin API use: {@code needs_login}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The status whose {@link #wireName()} is {@code text}, or empty for anything else. */
     public static Optional<AccountStatus> fromWire(String text) {
         for (var status : values()) {
             if (status.wireName().equals(text)) {

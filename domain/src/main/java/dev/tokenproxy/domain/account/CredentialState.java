@@ -10,12 +10,17 @@ import java.util.Optional;
  */
 public sealed interface CredentialState {
 
+    /** The one {@link Available} state; it carries nothing, so one instance serves. */
     CredentialState AVAILABLE = new Available();
 
     /**
+     * The state of a credential at {@code now}: a disabled or logged-out account is never available, whatever its
+     * cooldown; an active one is available unless it cools past {@code now}.
+     *
      * @param status         what the store says about the account ({@link AccountStatus#ACTIVE} for an API key)
      * @param coolingUntil   the latest of the credential's cooldown and of a usage window it has used up, if any
      * @param now            the time of the question
+     * @return the state at {@code now}
      */
     static CredentialState of(AccountStatus status, Optional<Instant> coolingUntil, Instant now) {
         return switch (status) {
@@ -25,6 +30,7 @@ public sealed interface CredentialState {
         };
     }
 
+    /** Whether the credential may be tried now. */
     default boolean isAvailable() {
         return this instanceof Available;
     }

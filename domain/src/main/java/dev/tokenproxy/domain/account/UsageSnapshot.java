@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * The usage windows one account reported with its latest answer: a short (primary) and a long (secondary) window.
  *
+ * @param primary    the short window, if the provider reported one
+ * @param secondary  the long window, if the provider reported one
  * @param observedAt when the answer that carried them arrived
  */
 public record UsageSnapshot(Optional<UsageWindow> primary, Optional<UsageWindow> secondary, Instant observedAt) {

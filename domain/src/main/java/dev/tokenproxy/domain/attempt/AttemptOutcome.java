@@ -14,6 +14,8 @@ public sealed interface AttemptOutcome<R> {
     /**
      * The upstream answered with something deliverable; {@code status} may be a non-retryable 4xx.
      *
+     * @param status   the status the client gets
+     * @param response what the client gets
      * @param usage the tokens a whole answer reported; {@link TokenUsage#NONE} for a stream, which reports its usage
      *              when it ends, and for an answer that reported none
      */
@@ -23,14 +25,17 @@ public sealed interface AttemptOutcome<R> {
             Objects.requireNonNull(usage, "usage");
         }
 
+        /** A success that reported no token usage (yet). */
         public Success(int status, R response) {
             this(status, response, TokenUsage.NONE);
         }
 
+        /** The same success, with the usage the answer {@code reported}. */
         public Success<R> withUsage(TokenUsage reported) {
             return new Success<>(status, response, reported);
         }
 
+        /** Whether this is a 2xx answer, which ends the failover; a non-2xx one may still be replaced by a better one. */
         public boolean is2xx() {
             return status >= 200 && status < 300;
         }
@@ -39,6 +44,7 @@ public sealed interface AttemptOutcome<R> {
     /**
      * This attempt failed in a way another try may fix.
      *
+     * @param reason   why it failed; {@link dev.tokenproxy.domain.failover.FailoverPolicy} decides from it what to try next
      * @param status   the upstream status, or 0 when no HTTP response arrived (transport failure, timeout)
      * @param response what the upstream sent, kept so the final answer can be that response verbatim; may be null
      * @param cooldown how the credential that made this attempt should cool down
@@ -50,19 +56,29 @@ public sealed interface AttemptOutcome<R> {
             Objects.requireNonNull(cooldown, "cooldown");
         }
 
+        /** What the upstream sent, if anything: {@code response} without the null. */
         public Optional<R> upstreamResponse() {
             return Optional.ofNullable(response);
         }
     }
 
-    /** No other account or upstream can help (e.g. context length exceeded): deliver this and stop. */
+    /**
+     * No other account or upstream can help (e.g. context length exceeded): deliver this and stop.
+     *
+     * @param status   the status the client gets
+     * @param response what the client gets
+     */
     record Fatal<R>(int status, R response) implements AttemptOutcome<R> {
         public Fatal {
             Objects.requireNonNull(response, "response");
         }
     }
 
-    /** No usable credential for this attempt; nothing was sent upstream. */
+    /**
+     * No usable credential for this attempt; nothing was sent upstream.
+     *
+     * @param why for the operator: what made every credential unusable
+     */
     record SkippedAuth<R>(String why) implements AttemptOutcome<R> {
         public SkippedAuth {
             Objects.requireNonNull(why, "why");

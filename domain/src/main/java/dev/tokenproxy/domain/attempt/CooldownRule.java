@@ -13,20 +13,28 @@ public sealed interface CooldownRule {
     /** The credential itself was rejected (401 after refresh, 402, 403). */
     CooldownRule CREDENTIAL = new Credential();
 
+    /** Cool for as long as the upstream asked ({@code wait}; a negative wait counts as none). */
     static CooldownRule hinted(Duration wait) {
         return new Hinted(wait);
     }
 
+    /** The credential is not to blame: it does not cool. Use {@link #NONE}. */
     record None() implements CooldownRule {
     }
 
+    /** The upstream failed for now: cool by the doubling schedule. Use {@link #TRANSIENT}. */
     record Transient() implements CooldownRule {
     }
 
+    /** The credential was refused: cool for the long, fixed credential cooldown. Use {@link #CREDENTIAL}. */
     record Credential() implements CooldownRule {
     }
 
-    /** The upstream said how long to wait (Retry-After, a reset time); capped by the hint maximum. */
+    /**
+     * The upstream said how long to wait (Retry-After, a reset time); capped by the hint maximum.
+     *
+     * @param delay how long the upstream asked for; never negative
+     */
     record Hinted(Duration delay) implements CooldownRule {
         public Hinted {
             Objects.requireNonNull(delay, "delay");

@@ -12,6 +12,7 @@ package dev.tokenproxy.domain.attempt;
  */
 public record TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning) {
 
+    /** No tokens reported. */
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0, 0, 0);
 
     public TokenUsage {
@@ -20,11 +21,13 @@ public record TokenUsage(long input, long cachedInput, long cacheWrite, long out
         }
     }
 
+    /** Both usages added up, count by count. */
     public TokenUsage plus(TokenUsage other) {
         return new TokenUsage(input + other.input, cachedInput + other.cachedInput, cacheWrite + other.cacheWrite,
                 output + other.output, reasoning + other.reasoning);
     }
 
+    /** Whether nothing was reported: every count is zero. */
     public boolean isNone() {
         return equals(NONE);
     }

@@ -19,7 +19,8 @@ public final class ClassificationTable {
 
     private final List<ClassificationRule> rules;
 
-    public ClassificationTable(List<ClassificationRule> rules) {
+    /** Only the factories build tables outside this package, so every such table ends with the default rows. */
+    ClassificationTable(List<ClassificationRule> rules) {
         this.rules = List.copyOf(rules);
     }
 
@@ -35,10 +36,12 @@ public final class ClassificationTable {
         return new ClassificationTable(all);
     }
 
-    public List<ClassificationRule> rules() {
+    /** The rows in the order they are asked. */
+    List<ClassificationRule> rules() {
         return rules;
     }
 
+    /** The verdict of the first row that matches {@code signal}; {@link Verdict#SUCCESS} when none does. */
     public Verdict verdict(AttemptSignal signal) {
         for (var rule : rules) {
             if (rule.matches(signal)) {

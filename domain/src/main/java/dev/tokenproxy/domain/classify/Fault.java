@@ -5,12 +5,17 @@ package dev.tokenproxy.domain.classify;
  * {@link #NONE} means a complete HTTP response arrived and post-processing found nothing wrong.
  */
 public enum Fault {
+    /** A complete HTTP response arrived and post-processing found nothing wrong. */
     NONE,
+    /** The TCP connection was refused or the host unreachable. */
     CONNECT_REFUSED,
     /** The upstream's host name did not resolve. */
     UNKNOWN_HOST,
+    /** The TCP connection was not established within the connect timeout. */
     CONNECT_TIMEOUT,
+    /** The connection was reset or closed before a complete response. */
     CONNECTION_RESET,
+    /** The TLS handshake failed. */
     TLS_FAILURE,
     /** No first byte (buffered) or no first output (stream) within the first-output timeout. */
     FIRST_OUTPUT_TIMEOUT,

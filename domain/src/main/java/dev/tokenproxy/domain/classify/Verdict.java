@@ -13,9 +13,28 @@ import java.util.Objects;
  */
 public record Verdict(Kind kind, RetryReason reason, CooldownKind cooldown, int statusOverride) {
 
-    public enum Kind { SUCCESS, RETRYABLE, FATAL }
+    /** Which {@link dev.tokenproxy.domain.attempt.AttemptOutcome} variant the attempt becomes. */
+    public enum Kind {
+        /** {@code AttemptOutcome.Success}: deliverable. */
+        SUCCESS,
+        /** {@code AttemptOutcome.Retryable}: another try may fix it. */
+        RETRYABLE,
+        /** {@code AttemptOutcome.Fatal}: no one else can help. */
+        FATAL
+    }
 
-    public enum CooldownKind { NONE, TRANSIENT, CREDENTIAL }
+    /**
+     * Which {@link dev.tokenproxy.domain.attempt.CooldownRule} a retryable attempt gets; an upstream's wait hint turns
+     * {@code TRANSIENT} and {@code CREDENTIAL} into a hinted cooldown.
+     */
+    public enum CooldownKind {
+        /** The credential is not to blame. */
+        NONE,
+        /** A failure that passes: the doubling schedule. */
+        TRANSIENT,
+        /** The credential was refused: the long credential cooldown. */
+        CREDENTIAL
+    }
 
     public Verdict {
         Objects.requireNonNull(kind, "kind");
@@ -25,9 +44,12 @@ public record Verdict(Kind kind, RetryReason reason, CooldownKind cooldown, int 
         }
     }
 
+    /** Deliverable, no cooldown: what every attempt no row matches gets. */
     public static final Verdict SUCCESS = new Verdict(Kind.SUCCESS, null, CooldownKind.NONE, 0);
+    /** Deliver and stop: no other account or upstream would accept the request. */
     public static final Verdict FATAL = new Verdict(Kind.FATAL, null, CooldownKind.NONE, 0);
 
+    /** Retryable for {@code reason}, cooling the credential as {@code cooldown} says. */
     public static Verdict retry(RetryReason reason, CooldownKind cooldown) {
         return new Verdict(Kind.RETRYABLE, reason, cooldown, 0);
     }

@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 public record CooldownPolicy(Duration base, Duration max, Duration credential, Duration hintMax) {
 
+    /** The defaults of behaviour §5: 10 s doubling to 30 s, 300 s for a refused credential, hints capped at 24 h. */
     public static final CooldownPolicy DEFAULTS = new CooldownPolicy(
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofHours(24));
 

@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * A credential's cooldown: resting until {@code until}, after {@code consecutiveFailures} failures in a row.
  * After {@code until} the credential is half-open: the next request probes it, and a success clears this state.
+ *
+ * @param until               when the credential may be tried again
+ * @param consecutiveFailures failures in a row that led here; the next transient cooldown doubles from it
  */
 public record CooldownState(Instant until, int consecutiveFailures) {
     public CooldownState {
@@ -16,10 +19,12 @@ public record CooldownState(Instant until, int consecutiveFailures) {
         }
     }
 
+    /** Whether the credential still rests at {@code now}. */
     public boolean isCooling(Instant now) {
         return until.isAfter(now);
     }
 
+    /** How much longer it rests after {@code now}; zero once it is half-open. */
     public Duration remaining(Instant now) {
         return isCooling(now) ? Duration.between(now, until) : Duration.ZERO;
     }

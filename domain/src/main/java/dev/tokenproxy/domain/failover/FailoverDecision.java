@@ -12,7 +12,11 @@ import java.util.Objects;
  */
 public sealed interface FailoverDecision<C, R> {
 
-    /** Stop everything and answer with this outcome: a 2xx success, or a rejection no one else would accept. */
+    /**
+     * Stop everything and answer with this outcome: a 2xx success, or a rejection no one else would accept.
+     *
+     * @param outcome what the client gets
+     */
     record Deliver<C, R>(AttemptOutcome<R> outcome) implements FailoverDecision<C, R> {
         public Deliver {
             Objects.requireNonNull(outcome, "outcome");
@@ -27,7 +31,11 @@ public sealed interface FailoverDecision<C, R> {
     record RefreshThenResend<C, R>() implements FailoverDecision<C, R> {
     }
 
-    /** Try {@code credential}, the next one of this upstream's pool. */
+    /**
+     * Try {@code credential}, the next one of this upstream's pool.
+     *
+     * @param credential the credential to send the request with next
+     */
     record NextCredential<C, R>(C credential) implements FailoverDecision<C, R> {
         public NextCredential {
             Objects.requireNonNull(credential, "credential");

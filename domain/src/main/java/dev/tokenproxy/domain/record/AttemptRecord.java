@@ -15,18 +15,24 @@ import java.util.Optional;
  * exactly one is {@code billable}: the one whose answer the client got, when that answer came from an upstream or
  * from the gateway after trying upstreams; a request refused before any upstream was tried has none.
  *
+ * @param requestId    the client request this record belongs to
  * @param attempt      1, 2, ... in completion order; 0 for an answer the gateway gave without trying an upstream
  * @param at           when the attempt started
+ * @param format       the API the client spoke
+ * @param requestedModel the model the client asked for
  * @param servedModel  the model name sent upstream (after mapping)
  * @param credential   the upstream and credential label the attempt used
  * @param status       the HTTP status of the attempt (0: no HTTP answer), or of the client's answer for the billable
  *                     record (499 when the client left)
+ * @param outcome      what happened, in the admin API's words
  * @param retryReason  why a retryable attempt failed
  * @param detail       what else explains the record: the gateway's error code ({@code request_too_large}), what
  *                     broke a stream
  * @param answered     the upstream sent a whole HTTP answer the gateway kept, one that can be delivered verbatim
  * @param firstOutput  from the start of the attempt to its first output (a stream's commit, a whole body)
  * @param total        from the start of the attempt to its end (a stream's last chunk)
+ * @param usage        the tokens the answer reported
+ * @param billable     whether the client's answer is billed by this record
  */
 public record AttemptRecord(String requestId, int attempt, Instant at, InboundFormat format, String requestedModel,
                             Optional<String> servedModel, Optional<CredentialKey> credential, int status,
@@ -70,6 +76,7 @@ public record AttemptRecord(String requestId, int attempt, Instant at, InboundFo
         return retryReason.map(RetryReason::describe).or(() -> detail);
     }
 
+    /** The upstream the attempt went to, if it went to one. */
     public Optional<String> upstreamId() {
         return credential.map(CredentialKey::upstreamId);
     }

@@ -26,7 +26,11 @@ public sealed interface FinalAnswer {
         }
     }
 
-    /** Every credential is cooling: 503 with Retry-After until {@code until}. */
+    /**
+     * Every credential is cooling: 503 with Retry-After until {@code until}.
+     *
+     * @param until when the earliest credential recovers
+     */
     record AllCooling(Instant until) implements FinalAnswer {
     }
 
@@ -34,11 +38,20 @@ public sealed interface FinalAnswer {
     record NoUsableCredential() implements FinalAnswer {
     }
 
-    /** The last upstream answer refused the gateway's own credential: named by upstream, never shown as a 401. */
+    /**
+     * The last upstream answer refused the gateway's own credential: named by upstream, never shown as a 401.
+     *
+     * @param upstreamId the upstream that refused it
+     * @param status     the status it refused with (401 to 403)
+     */
     record CredentialRejected(String upstreamId, int status) implements FinalAnswer {
     }
 
-    /** The last upstream answer kept, delivered verbatim: the record of attempt {@code attempt}. */
+    /**
+     * The last upstream answer kept, delivered verbatim: the record of attempt {@code attempt}.
+     *
+     * @param attempt the number of the attempt whose answer is delivered
+     */
     record Remembered(int attempt) implements FinalAnswer {
     }
 
@@ -46,11 +59,21 @@ public sealed interface FinalAnswer {
     record TimedOut() implements FinalAnswer {
     }
 
-    /** Attempts failed below HTTP or produced nothing deliverable; {@code lastReason} of the last failed one. */
+    /**
+     * Attempts failed below HTTP or produced nothing deliverable.
+     *
+     * @param lastReason the reason of the last failed attempt, if one failed
+     */
     record Unavailable(Optional<RetryReason> lastReason) implements FinalAnswer {
     }
 
-    /** Ranks the answer from {@code attempts}, every record of which reached an upstream, in completion order. */
+    /**
+     * Ranks the answer from {@code attempts}, every record of which reached an upstream, in completion order.
+     *
+     * @param attempts the request's attempt records, in completion order
+     * @param facts    what happened besides attempts
+     * @return the answer the client gets
+     */
     static FinalAnswer rank(List<AttemptRecord> attempts, Facts facts) {
         if (attempts.isEmpty() && !facts.deadlinePassed()) {
             if (facts.earliestRecovery().isPresent()) {

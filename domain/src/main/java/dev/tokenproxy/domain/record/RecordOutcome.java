@@ -17,6 +17,7 @@ public enum RecordOutcome {
     /** Refused before any upstream was tried (local key, body size, malformed body, unknown model, no upstream). */
     REFUSED;
 
+    /** The name the admin API and the record store use: {@code gateway_error}. */
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -10,10 +10,16 @@ import java.util.Optional;
  */
 public final class ModelMappings {
 
+    /** No renames: every model is sent as requested. */
     public static final ModelMappings NONE = new ModelMappings(Map.of());
 
     private final Map<String, String> mappings;
 
+    /**
+     * Mappings from requested names (exact, {@code prefix*} or {@code *}) to the names sent upstream.
+     *
+     * @throws IllegalArgumentException for an empty key or value, or a {@code *} anywhere but at a key's end
+     */
     public ModelMappings(Map<String, String> mappings) {
         this.mappings = new LinkedHashMap<>(mappings);
         this.mappings.forEach((from, to) -> {
