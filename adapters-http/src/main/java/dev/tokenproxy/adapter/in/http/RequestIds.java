@@ -5,8 +5,8 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +18,6 @@ final class RequestIds implements Filter {
 
     static final String HEADER = "x-request-id";
     private static final Pattern USABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The id of one request, kept in its context for the handlers. */
     record RequestId(String value) {
@@ -39,9 +38,18 @@ final class RequestIds implements Filter {
         return req.context().get(RequestId.class).map(RequestId::value).orElseGet(RequestIds::newId);
     }
 
-    private static String newId() {
-        byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
-        return "req_" + HexFormat.of().formatHex(bytes);
+    /**
+     * The time in milliseconds, then 48 random bits: ids that sort by creation time. The record store indexes requests
+     * by id, and random ids scattered every insert over the whole index (about 20 µs a record, more than the rest of
+     * a request); ids that grow are appended. An id is a label, not a secret, so a fast random source serves.
+     */
+    static String newId() {
+        return idAt(System.currentTimeMillis());
+    }
+
+    static String idAt(long epochMillis) {
+        long millis = epochMillis & 0xFFFF_FFFF_FFFFL;
+        long random = ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFF_FFFFL;
+        return "req_" + HexFormat.of().toHexDigits(millis).substring(4) + HexFormat.of().toHexDigits(random).substring(4);
     }
 }
