@@ -42,6 +42,17 @@ final class BoundedBody {
         }
         InputStream in = req.content().inputStream();
         try {
+            if (declared.isPresent()) {
+                // Read straight into an array of the declared size: no growing buffers to copy a large prompt through.
+                byte[] body = new byte[(int) declared.getAsLong()];
+                int read = in.readNBytes(body, 0, body.length);
+                // Reading on to the end is what tells Helidon the entity was consumed and the connection may serve
+                // the next request; without it every connection is closed after its answer.
+                if (read < body.length || in.read() != -1) {
+                    return new Outcome.Malformed("the body ended before it was complete");
+                }
+                return new Outcome.Complete(body);
+            }
             // Read one byte past the limit: that is how an undeclared (chunked) body shows it is too large.
             byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
             return body.length > limit ? new Outcome.TooLarge() : new Outcome.Complete(body);

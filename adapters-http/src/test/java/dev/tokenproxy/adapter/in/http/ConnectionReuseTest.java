@@ -55,6 +55,24 @@ class ConnectionReuseTest {
         }
     }
 
+    /** A forwarded request's body read to its declared length leaves the connection ready for the next one. */
+    @Test
+    void aForwardedRequestWithAContentLengthBodyLeavesTheConnectionForTheNext() {
+        // Larger than what arrives with the headers, so the body is read from the socket as it comes.
+        String body = "{\"model\":\"gpt-4.1\",\"prompt\":\"" + "x".repeat(200_000) + "\"}";
+        try (var gateway = RunningGateway.withBodyLimit(1 << 20); var client = RawConnection.to(gateway)) {
+            String post = "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+
+            var first = client.send(post).readResponse();
+            var second = client.send(post).readResponse();
+
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(gateway.forward.received()).hasSize(2);
+        }
+    }
+
     @Test
     void anUnauthenticatedRequestDeclaringAHugeBodyGets401AndTheConnectionClosedWithoutReadingIt() throws Exception {
         try (var gateway = RunningGateway.withKeys(key("laptop", "k-laptop"));
