@@ -1,7 +1,5 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,8 +21,6 @@ final class Watch {
         RECEIVING
     }
 
-    private static final long MIN_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
     private final Watchdog watchdog;
     private final long connectLimit;
     private final long firstOutputLimit;
@@ -39,7 +35,6 @@ final class Watch {
     private volatile boolean reading;
     private volatile long lastActivityNanos;
     private volatile Runnable abortAction = () -> { };
-    private volatile ScheduledFuture<?> pendingCheck;
     private volatile boolean reusable = true;
 
     Watch(Watchdog watchdog, ExchangeLimits limits, long startNanos) {
@@ -85,9 +80,6 @@ final class Watch {
         long now = Watchdog.now();
         if (now + nanos - deadlineNanos < 0) {
             deadlineNanos = now + nanos;
-            if (end.get() == null) {
-                schedule(nextCheckAt(now));
-            }
         }
     }
 
@@ -128,10 +120,7 @@ final class Watch {
         if (!end.compareAndSet(null, how)) {
             return false;
         }
-        ScheduledFuture<?> check = pendingCheck;
-        if (check != null) {
-            check.cancel(false);
-        }
+        watchdog.forget(this);
         if (how.closesConnection()) {
             try {
                 abortAction.run();
@@ -142,28 +131,15 @@ final class Watch {
         return true;
     }
 
-    void arm() {
-        schedule(nextCheckAt(Watchdog.now()));
-    }
-
-    private void check() {
+    /** The watchdog's look at this exchange at {@code now}: ends it when a limit has passed. */
+    void check(long now) {
         if (end.get() != null) {
+            watchdog.forget(this);
             return;
         }
-        long now = Watchdog.now();
         WatchEnd expired = expired(now);
         if (expired != null) {
             end(expired);
-        } else {
-            schedule(nextCheckAt(now));
-        }
-    }
-
-    private void schedule(long atNanos) {
-        pendingCheck = watchdog.schedule(this::check, Math.max(MIN_RECHECK_NANOS, atNanos - Watchdog.now()));
-        // An end that raced with this re-arm may have cancelled the previous check only.
-        if (end.get() != null) {
-            pendingCheck.cancel(false);
         }
     }
 
@@ -186,24 +162,5 @@ final class Watch {
             return WatchEnd.IDLE_TIMEOUT;
         }
         return null;
-    }
-
-    /**
-     * The earliest moment any limit could pass, given what is known now. A limit that starts later (first output
-     * before the request is sent, idle before a read starts) cannot pass before now plus its length.
-     */
-    private long nextCheckAt(long now) {
-        Phase current = phase;
-        long next = deadlineNanos;
-        if (current == Phase.CONNECTING) {
-            next = Math.min(next, startNanos + connectLimit);
-        }
-        if (!outputSeen) {
-            boolean sent = current == Phase.AWAITING_RESPONSE || current == Phase.RECEIVING;
-            next = Math.min(next, sent ? sentNanos + firstOutputLimit : now + firstOutputLimit);
-        }
-        boolean idleRunning = current == Phase.RECEIVING && reading;
-        next = Math.min(next, idleRunning ? lastActivityNanos + idleLimit : now + idleLimit);
-        return next;
     }
 }

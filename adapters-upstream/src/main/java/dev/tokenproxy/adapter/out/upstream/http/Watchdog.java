@@ -1,17 +1,26 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
-import java.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enforces the time limits of every exchange with one shared scheduler thread. Socket read timeouts cannot express
- * "first output since the request was sent" or "the request deadline", so each exchange gets a {@link Watch}: one
- * scheduled check that re-arms itself for the next moment a limit could pass, and aborts the connection when one has.
+ * Enforces the time limits of every exchange with one shared thread. Socket read timeouts cannot express "first
+ * output since the request was sent" or "the request deadline", so each exchange gets a {@link Watch}, and the
+ * watchdog looks at every active watch once a {@link #TICK}, aborting the connection of one whose limit has passed.
  * The reading thread only writes volatile timestamps.
+ *
+ * <p>Why a tick rather than a timer per exchange: scheduling and cancelling a check for every exchange woke this
+ * thread once or twice per request (a new head of the timer queue signals it), which at one request at a time was
+ * a context switch on the request's core each time. A limit now passes up to one tick late, which is nothing next to
+ * limits of seconds.
  */
 final class Watchdog implements AutoCloseable {
 
+    static final long TICK_MILLIS = 10;
+
+    private final Set<Watch> active = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor scheduler;
 
     Watchdog() {
@@ -20,19 +29,32 @@ final class Watchdog implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        // Most checks are cancelled because the exchange ended first; drop them instead of letting them pile up.
-        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.scheduleWithFixedDelay(this::checkAll, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Starts watching an exchange that begins now (with its connect). */
     Watch start(ExchangeLimits limits) {
         var watch = new Watch(this, limits, System.nanoTime());
-        watch.arm();
+        active.add(watch);
         return watch;
     }
 
-    ScheduledFuture<?> schedule(Runnable check, long delayNanos) {
-        return scheduler.schedule(check, delayNanos, TimeUnit.NANOSECONDS);
+    /** The watch has ended: nothing more to check. */
+    void forget(Watch watch) {
+        active.remove(watch);
+    }
+
+    private void checkAll() {
+        long now = now();
+        for (Watch watch : active) {
+            try {
+                watch.check(now);
+            } catch (RuntimeException e) {
+                // One exchange's abort must not stop the checks of all the others.
+                System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
+                        "upstream watchdog: a check failed: " + e);
+            }
+        }
     }
 
     static long now() {
