@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tokenproxy.adapter.out.cooldown.CaffeineCooldownStore;
 import dev.tokenproxy.application.model.GatewaySettings;
 import dev.tokenproxy.application.model.Secret;
-import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.model.Upstream;
 import dev.tokenproxy.application.model.UpstreamCatalog;
 import dev.tokenproxy.application.model.UpstreamReply;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -80,7 +78,7 @@ public class ForwardRequestBenchmark {
         }
         var cooldowns = new CooldownBook(new CaffeineCooldownStore(clock, Ticker.systemTicker(),
                 Duration.ofMinutes(10)), CooldownPolicy.DEFAULTS, clock);
-        AccountStorePort noAccounts = new NoAccounts();
+        AccountStorePort noAccounts = AccountStorePort.NONE;
         service = new ForwardRequestService(new UpstreamCatalog(upstreams), Map.of("bench", new InstantUpstream()),
                 cooldowns, new CredentialPools(noAccounts, cooldowns, new UsageBook(), clock),
                 new AccountSessions(noAccounts, List.of(), clock), GatewaySettings.DEFAULTS, clock);
@@ -113,23 +111,6 @@ public class ForwardRequestBenchmark {
             }
             return new AttemptOutcome.Success<>(200, new UpstreamReply.Buffered(200, Map.of(), ANSWER),
                     TokenUsage.NONE);
-        }
-    }
-
-    private static final class NoAccounts implements AccountStorePort {
-        @Override
-        public List<StoredAccount> accounts() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<StoredAccount> find(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void update(StoredAccount account) {
-            throw new UnsupportedOperationException("no accounts in this benchmark");
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.tokenproxy.adapter.out.account.FileAccountStore;
 import dev.tokenproxy.adapter.out.upstream.codex.CodexTokenRefresher;
 import dev.tokenproxy.adapter.out.upstream.kiro.KiroTokenRefresher;
 import dev.tokenproxy.application.model.CredentialSource;
-import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.in.ReportUsageUseCase;
 import dev.tokenproxy.application.port.out.AccountStorePort;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
@@ -15,7 +14,6 @@ import dev.tokenproxy.application.service.UsageBook;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /** The account store, the token endpoints that refresh accounts, and the book of their usage windows. */
 final class AccountsModule extends AbstractModule {
@@ -36,27 +34,7 @@ final class AccountsModule extends AbstractModule {
         boolean drawsAccounts = config.upstreams().upstreams().stream()
                 .anyMatch(u -> u.credentialSource() instanceof CredentialSource.AccountPool
                         || u.credentialSource() instanceof CredentialSource.PinnedAccount);
-        return drawsAccounts ? FileAccountStore.open(config.accountsFile()) : NoAccounts.INSTANCE;
-    }
-
-    /** The store of a gateway without account upstreams. */
-    private enum NoAccounts implements AccountStorePort {
-        INSTANCE;
-
-        @Override
-        public List<StoredAccount> accounts() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<StoredAccount> find(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void update(StoredAccount account) {
-            throw new IllegalStateException("no upstream draws accounts: nothing updates one");
-        }
+        return drawsAccounts ? FileAccountStore.open(config.accountsFile()) : AccountStorePort.NONE;
     }
 
     @Provides

@@ -10,6 +10,24 @@ import java.util.Optional;
  */
 public interface AccountStorePort {
 
+    /** The store of a gateway without account upstreams: empty, and nothing ever updates one of its accounts. */
+    AccountStorePort NONE = new AccountStorePort() {
+        @Override
+        public List<StoredAccount> accounts() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<StoredAccount> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void update(StoredAccount account) {
+            throw new IllegalStateException("no upstream draws accounts: nothing updates one");
+        }
+    };
+
     /** Every account, in store order (the pool order for {@code fill_first}). */
     List<StoredAccount> accounts();
 
