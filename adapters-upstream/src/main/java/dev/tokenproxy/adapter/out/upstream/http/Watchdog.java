@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Enforces the time limits of every exchange with one shared thread. Socket read timeouts cannot express "first
@@ -14,13 +15,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Why a tick rather than a timer per exchange: scheduling and cancelling a check for every exchange woke this
  * thread once or twice per request (a new head of the timer queue signals it), which at one request at a time was
  * a context switch on the request's core each time. A limit now passes up to one tick late, which is nothing next to
- * limits of seconds.
+ * limits of seconds. Ticks run only while an exchange is active, so an idle gateway is never woken.
  */
 final class Watchdog implements AutoCloseable {
 
     static final long TICK_MILLIS = 10;
 
     private final Set<Watch> active = ConcurrentHashMap.newKeySet();
+    /** Whether a tick is scheduled; set by whoever schedules it, cleared by the tick as it starts. */
+    private final AtomicBoolean tickPending = new AtomicBoolean();
     private final ScheduledThreadPoolExecutor scheduler;
 
     Watchdog() {
@@ -29,13 +32,13 @@ final class Watchdog implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::checkAll, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Starts watching an exchange that begins now (with its connect). */
     Watch start(ExchangeLimits limits) {
         var watch = new Watch(this, limits, System.nanoTime());
         active.add(watch);
+        scheduleTick();
         return watch;
     }
 
@@ -44,7 +47,16 @@ final class Watchdog implements AutoCloseable {
         active.remove(watch);
     }
 
+    private void scheduleTick() {
+        if (tickPending.compareAndSet(false, true)) {
+            scheduler.schedule(this::checkAll, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One tick: checks every active watch, and schedules the next tick while any is left. */
     private void checkAll() {
+        // Cleared first: a watch that starts from here on either is seen below or schedules the next tick itself.
+        tickPending.set(false);
         long now = now();
         for (Watch watch : active) {
             try {
@@ -55,6 +67,14 @@ final class Watchdog implements AutoCloseable {
                         "upstream watchdog: a check failed: " + e);
             }
         }
+        if (!active.isEmpty()) {
+            scheduleTick();
+        }
+    }
+
+    /** Whether a tick is scheduled: false once no exchange is active, so that an idle gateway sleeps. */
+    boolean ticking() {
+        return tickPending.get();
     }
 
     static long now() {
