@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Builds each upstream's credential pool for a request — API keys from configuration, accounts from the account
@@ -45,8 +46,8 @@ public final class CredentialPools {
     /** The upstream's credentials in store or configuration order; disabled accounts are not members at all. */
     public FailoverPolicy.Pool<Credential> poolOf(Upstream upstream) {
         return switch (upstream.credentialSource()) {
-            case CredentialSource.ApiKeys keys -> keyPool(upstream);
-            case CredentialSource.None none -> keyPool(upstream);
+            case CredentialSource.ApiKeys keys -> keyPool(upstream, upstream::apiKeyCredentials);
+            case CredentialSource.None none -> keyPool(upstream, () -> List.of(upstream.keylessCredential()));
             case CredentialSource.AccountPool pool -> new FailoverPolicy.Pool<>(members(upstream, pool), false);
             case CredentialSource.PinnedAccount pinned -> new FailoverPolicy.Pool<>(accounts.find(pinned.id())
                     .filter(a -> a.status() != AccountStatus.DISABLED)
@@ -55,15 +56,12 @@ public final class CredentialPools {
         };
     }
 
-    private FailoverPolicy.Pool<Credential> keyPool(Upstream upstream) {
+    private FailoverPolicy.Pool<Credential> keyPool(Upstream upstream, Supplier<List<Credential>> credentials) {
         var cached = keyPools.get(upstream.id());
         if (cached != null && cached.upstream() == upstream) {
             return cached.pool();
         }
-        var credentials = upstream.credentialSource() instanceof CredentialSource.None
-                ? List.of(upstream.keylessCredential())
-                : upstream.apiKeyCredentials();
-        var pool = new FailoverPolicy.Pool<>(credentials, false);
+        var pool = new FailoverPolicy.Pool<>(credentials.get(), false);
         keyPools.put(upstream.id(), new KeyPool(upstream, pool));
         return pool;
     }
