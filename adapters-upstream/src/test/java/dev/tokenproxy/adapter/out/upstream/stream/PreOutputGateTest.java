@@ -76,6 +76,33 @@ class PreOutputGateTest {
     }
 
     @Test
+    void commitsWithoutOutputOnceTheHeldBackBytesExceedTheBudgetAndThenEndsAFailureWithTheTerminalError() {
+        // Two events past the byte budget together, far below the event budget: the bytes alone commit the stream.
+        String half = "x".repeat((int) (PreOutputGate.HOLD_BACK_MAX_BYTES / 2));
+        var source = new ScriptedSource().reads("hold:" + half).reads("hold:" + half + "x")
+                .reads("fail:server_error");
+
+        var stream = committed(new PreOutputGate<>(source, new ToyDialect()).open());
+
+        assertThat(source.outputStarted).isEqualTo(1);
+        // Committed: what was held is delivered in order, and the later failure can no longer fail over.
+        assertThat(drain(stream)).containsExactly(half, half + "x", "interrupted:ERROR_EVENT");
+        assertThat(stream.brokenAfterOutput()).isPresent();
+    }
+
+    @Test
+    void holdsBackExactlyTheByteBudgetWithoutCommitting() {
+        String half = "x".repeat((int) (PreOutputGate.HOLD_BACK_MAX_BYTES / 2));
+        var source = new ScriptedSource().reads("hold:" + half).reads("hold:" + half).reads("fail:server_error");
+
+        var opening = new PreOutputGate<>(source, new ToyDialect()).open();
+
+        assertThat(opening).isInstanceOfSatisfying(PreOutputGate.Opening.Failed.class,
+                failed -> assertThat(failed.signal().errorCode()).isEqualTo("server_error"));
+        assertThat(source.outputStarted).isZero();
+    }
+
+    @Test
     void aCleanEndLetsTheConnectionServeAgainAndAnyOtherCloseAbortsIt() {
         var clean = new ScriptedSource().reads("emit:Hi", "end:done");
         var stream = committed(new PreOutputGate<>(clean, new ToyDialect()).open());
