@@ -72,6 +72,43 @@ class ChatToResponsesStreamDialectTest {
     }
 
     @Test
+    void twoToolCallsBecomeTwoFunctionCallItemsAtTheirOwnOutputIndexesWithTheirOwnArguments() throws Exception {
+        String starts = chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}},{\"index\":1,\"id\":\"call_b\","
+                + "\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"\"}}]}", null);
+        // The fragments of the two calls interleave, as parallel tool calls may.
+        var events = events(open(batch(ROLE, starts),
+                batch(arguments(0, "{\\\"city\\\":"), arguments(1, "{\\\"tz\\\":")),
+                batch(arguments(0, "\\\"Paris\\\"}"), arguments(1, "\\\"CET\\\"}"), chunk("{}", "tool_calls"),
+                        "[DONE]")));
+
+        assertConsecutive(events);
+        List<JsonNode> added = ofType(events, "response.output_item.added");
+        assertThat(added).extracting(e -> e.path("output_index").asInt()).containsExactly(0, 1);
+        assertThat(added).extracting(e -> e.at("/item/call_id").asText()).containsExactly("call_a", "call_b");
+        String first = added.get(0).at("/item/id").asText();
+        String second = added.get(1).at("/item/id").asText();
+        assertThat(first).isNotEqualTo(second);
+        for (JsonNode delta : ofType(events, "response.function_call_arguments.delta")) {
+            assertThat(delta.path("item_id").asText())
+                    .isEqualTo(delta.path("output_index").asInt() == 0 ? first : second);
+        }
+        assertThat(argumentsOf(events, 0)).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(argumentsOf(events, 1)).isEqualTo("{\"tz\":\"CET\"}");
+        assertThat(ofType(events, "response.function_call_arguments.done"))
+                .extracting(e -> e.path("item_id").asText() + " " + e.path("arguments").asText())
+                .containsExactlyInAnyOrder(first + " {\"city\":\"Paris\"}", second + " {\"tz\":\"CET\"}");
+        JsonNode output = events.getLast().at("/response/output");
+        assertThat(output).hasSize(2);
+        assertThat(output.path(0).path("call_id").asText()).isEqualTo("call_a");
+        assertThat(output.path(0).path("name").asText()).isEqualTo("get_weather");
+        assertThat(output.path(0).path("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(output.path(1).path("call_id").asText()).isEqualTo("call_b");
+        assertThat(output.path(1).path("name").asText()).isEqualTo("get_time");
+        assertThat(output.path(1).path("arguments").asText()).isEqualTo("{\"tz\":\"CET\"}");
+    }
+
+    @Test
     void reasoningBeforeTheAnswerIsAReasoningItemFirst() throws Exception {
         var events = events(open(batch(ROLE, chunk("{\"reasoning_content\":\"Think.\"}", null),
                 chunk("{\"content\":\"Answer\"}", null), chunk("{}", "stop"), "[DONE]")));
@@ -88,6 +125,30 @@ class ChatToResponsesStreamDialectTest {
 
         assertThat(events.getLast().path("type").asText()).isEqualTo("response.incomplete");
         assertThat(events.getLast().at("/response/incomplete_details/reason").asText()).isEqualTo("max_output_tokens");
+    }
+
+    @Test
+    void aContentFilterFinishIsAnIncompleteResponseForContentFilter() throws Exception {
+        var events = events(open(batch(ROLE, chunk("{\"content\":\"Some\"}", null), chunk("{}", "content_filter"),
+                "[DONE]")));
+
+        assertConsecutive(events);
+        JsonNode last = events.getLast();
+        assertThat(last.path("type").asText()).isEqualTo("response.incomplete");
+        assertThat(last.at("/response/status").asText()).isEqualTo("incomplete");
+        assertThat(last.at("/response/incomplete_details/reason").asText()).isEqualTo("content_filter");
+        assertThat(last.at("/response/output/0/content/0/text").asText()).isEqualTo("Some");
+        assertThat(types(events)).doesNotContain("response.completed");
+    }
+
+    @Test
+    void aContentFilterFinishWithoutAnyOutputIsStillDeliveredAsAnIncompleteResponse() throws Exception {
+        var events = events(open(batch(ROLE, chunk("{}", "content_filter"), "[DONE]")));
+
+        assertThat(types(events)).containsExactly("response.created", "response.in_progress", "response.incomplete");
+        assertConsecutive(events);
+        assertThat(events.getLast().at("/response/incomplete_details/reason").asText()).isEqualTo("content_filter");
+        assertThat(events.getLast().at("/response/output")).isEmpty();
     }
 
     @Test
@@ -148,6 +209,25 @@ class ChatToResponsesStreamDialectTest {
 
     private static List<String> types(List<JsonNode> events) {
         return events.stream().map(e -> e.path("type").asText()).toList();
+    }
+
+    /** A chunk carrying one fragment of the arguments of the tool call at Chat's {@code index}. */
+    private static String arguments(int index, String fragment) {
+        return chunk("{\"tool_calls\":[{\"index\":" + index + ",\"function\":{\"arguments\":\"" + fragment + "\"}}]}",
+                null);
+    }
+
+    private static List<JsonNode> ofType(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.path("type").asText().equals(type)).toList();
+    }
+
+    /** The argument deltas sent for the item at {@code outputIndex}, joined. */
+    private static String argumentsOf(List<JsonNode> events, int outputIndex) {
+        var arguments = new StringBuilder();
+        ofType(events, "response.function_call_arguments.delta").stream()
+                .filter(e -> e.path("output_index").asInt() == outputIndex)
+                .forEach(e -> arguments.append(e.path("delta").asText()));
+        return arguments.toString();
     }
 
     private static void assertConsecutive(List<JsonNode> events) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /** Recorded Responses streams, as a Chat Completions client must see them through the pre-output gate. */
@@ -86,6 +87,44 @@ class ResponsesToChatStreamDialectTest {
         chunks.forEach(chunk -> chunk.at("/choices/0/delta/tool_calls").forEach(call ->
                 arguments.append(call.at("/function/arguments").asText())));
         assertThat(arguments.toString()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(chunks.getLast().at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void twoFunctionCallsBecomeToolCallsZeroAndOneWithEachArgumentFragmentOnItsOwnCall() {
+        String weather = "{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\","
+                + "\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}";
+        String time = "{\"id\":\"fc_2\",\"type\":\"function_call\",\"call_id\":\"call_2\","
+                + "\"name\":\"get_time\",\"arguments\":\"{\\\"tz\\\":\\\"CET\\\"}\"}";
+        // Both items are open at once and their argument fragments interleave.
+        var script = ResponsesEventScript.fromZero().created()
+                .event("response.output_item.added", "{\"output_index\":0,\"item\":{\"id\":\"fc_1\","
+                        + "\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"get_weather\",\"arguments\":\"\"}}")
+                .event("response.output_item.added", "{\"output_index\":1,\"item\":{\"id\":\"fc_2\","
+                        + "\"type\":\"function_call\",\"call_id\":\"call_2\",\"name\":\"get_time\",\"arguments\":\"\"}}")
+                .event("response.function_call_arguments.delta", argumentsDelta("fc_1", 0, "{\\\"city\\\":"))
+                .event("response.function_call_arguments.delta", argumentsDelta("fc_2", 1, "{\\\"tz\\\":"))
+                .event("response.function_call_arguments.delta", argumentsDelta("fc_1", 0, "\\\"Paris\\\"}"))
+                .event("response.function_call_arguments.delta", argumentsDelta("fc_2", 1, "\\\"CET\\\"}"))
+                .event("response.output_item.done", "{\"output_index\":0,\"item\":" + weather + "}")
+                .event("response.output_item.done", "{\"output_index\":1,\"item\":" + time + "}")
+                .terminal("response.completed", "completed", "[" + weather + "," + time + "]",
+                        ResponsesEventScript.USAGE, null);
+
+        List<JsonNode> chunks = chunks(frames(open(script, false)));
+
+        List<JsonNode> calls = chunks.stream()
+                .flatMap(chunk -> StreamSupport.stream(
+                        chunk.at("/choices/0/delta/tool_calls").spliterator(), false))
+                .toList();
+        List<JsonNode> headers = calls.stream().filter(call -> call.has("id")).toList();
+        assertThat(headers).extracting(call -> call.path("index").asInt()).containsExactly(0, 1);
+        assertThat(headers).extracting(call -> call.path("id").asText()).containsExactly("call_1", "call_2");
+        assertThat(headers).extracting(call -> call.at("/function/name").asText())
+                .containsExactly("get_weather", "get_time");
+        assertThat(calls).extracting(call -> call.path("index").asInt()).containsOnly(0, 1);
+        assertThat(argumentsOf(calls, 0)).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(argumentsOf(calls, 1)).isEqualTo("{\"tz\":\"CET\"}");
         assertThat(chunks.getLast().at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
     }
 
@@ -176,6 +215,18 @@ class ResponsesToChatStreamDialectTest {
     private static List<JsonNode> chunks(List<String> frames) {
         return frames.stream().filter(f -> !f.equals("[DONE]")).map(ResponsesEventScript::tree)
                 .filter(chunk -> !chunk.has("error")).toList();
+    }
+
+    private static String argumentsDelta(String itemId, int outputIndex, String fragment) {
+        return "{\"item_id\":\"" + itemId + "\",\"output_index\":" + outputIndex + ",\"delta\":\"" + fragment + "\"}";
+    }
+
+    /** The argument fragments sent for the tool call at Chat's {@code index}, joined. */
+    private static String argumentsOf(List<JsonNode> calls, int index) {
+        var arguments = new StringBuilder();
+        calls.stream().filter(call -> call.path("index").asInt() == index)
+                .forEach(call -> arguments.append(call.at("/function/arguments").asText()));
+        return arguments.toString();
     }
 
     private static String content(List<JsonNode> chunks, String field) {
