@@ -20,13 +20,26 @@ final class ChatFrames {
     private final String model;
     private final boolean stream;
     private final boolean includeUsage;
+    /** Null: {@link #PROMPT_TOKENS} in, the completion's own count out, no details. */
+    private final Reply.Usage usage;
 
     ChatFrames(String id, long created, RecordedRequest request) {
+        this(id, created, request.model(), request.stream(),
+                request.json().path("stream_options").path("include_usage").asBoolean(false), null);
+    }
+
+    private ChatFrames(String id, long created, String model, boolean stream, boolean includeUsage, Reply.Usage usage) {
         this.id = id;
         this.created = created;
-        this.model = request.model();
-        this.stream = request.stream();
-        this.includeUsage = request.json().path("stream_options").path("include_usage").asBoolean(false);
+        this.model = model;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+        this.usage = usage;
+    }
+
+    /** These frames, reporting {@code usage} wherever a usage object is written. */
+    ChatFrames reporting(Reply.Usage usage) {
+        return new ChatFrames(id, created, model, stream, includeUsage, usage);
     }
 
     boolean stream() {
@@ -133,11 +146,19 @@ final class ChatFrames {
         return JSON.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model);
     }
 
-    private static ObjectNode usage(int completionTokens) {
-        return JSON.createObjectNode()
-                .put("prompt_tokens", PROMPT_TOKENS)
-                .put("completion_tokens", completionTokens)
-                .put("total_tokens", PROMPT_TOKENS + completionTokens);
+    private ObjectNode usage(int completionTokens) {
+        if (usage == null) {
+            return JSON.createObjectNode()
+                    .put("prompt_tokens", PROMPT_TOKENS)
+                    .put("completion_tokens", completionTokens)
+                    .put("total_tokens", PROMPT_TOKENS + completionTokens);
+        }
+        ObjectNode given = JSON.createObjectNode().put("prompt_tokens", usage.promptTokens());
+        given.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedTokens());
+        given.put("completion_tokens", usage.completionTokens());
+        given.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
+        given.put("total_tokens", usage.promptTokens() + usage.completionTokens());
+        return given;
     }
 
     private static String write(JsonNode json) {

@@ -91,6 +91,24 @@ class FakeOpenAiUpstreamTest {
     }
 
     @Test
+    void reportsTheGivenUsageWithCachedAndReasoningTokensInTheCompletionAndTheUsageChunk() throws Exception {
+        fake = FakeOpenAiUpstream.start().defaultReply(Reply.ok("Hi there").withUsage(new Reply.Usage(40, 32, 25, 21)));
+
+        JsonNode whole = JSON.readTree(post("sk-1", chat("gpt-test", false)).body()).path("usage");
+        List<JsonNode> chunks = parse(dataOf(post("sk-1", streamingChat("gpt-test", true)).body()).stream()
+                .filter(data -> !data.equals("[DONE]")).toList());
+
+        assertThat(content(post("sk-1", chat("gpt-test", false)))).isEqualTo("Hi there");
+        for (JsonNode usage : List.of(whole, chunks.getLast().path("usage"))) {
+            assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(40);
+            assertThat(usage.at("/prompt_tokens_details/cached_tokens").asInt()).isEqualTo(32);
+            assertThat(usage.path("completion_tokens").asInt()).isEqualTo(25);
+            assertThat(usage.at("/completion_tokens_details/reasoning_tokens").asInt()).isEqualTo(21);
+            assertThat(usage.path("total_tokens").asInt()).isEqualTo(65);
+        }
+    }
+
+    @Test
     void streamsWithoutUsageChunkUnlessRequested() throws Exception {
         fake = FakeOpenAiUpstream.start().defaultReply(Reply.ok("Hi"));
 

@@ -15,6 +15,23 @@ import java.util.Objects;
  */
 public final class Reply {
 
+    /**
+     * Token counts of a completion ({@code usage}, protocols.md §1); {@code total_tokens} is prompt plus completion.
+     *
+     * @param cachedTokens    {@code prompt_tokens_details.cached_tokens}, part of {@code promptTokens}
+     * @param reasoningTokens {@code completion_tokens_details.reasoning_tokens}, part of {@code completionTokens}
+     */
+    public record Usage(int promptTokens, int cachedTokens, int completionTokens, int reasoningTokens) {
+        public Usage {
+            if (promptTokens < 0 || cachedTokens < 0 || completionTokens < 0 || reasoningTokens < 0) {
+                throw new IllegalArgumentException("token counts cannot be negative");
+            }
+            if (cachedTokens > promptTokens || reasoningTokens > completionTokens) {
+                throw new IllegalArgumentException("cached and reasoning tokens are parts of prompt and completion tokens");
+            }
+        }
+    }
+
     /** The steps of a reply, played on the connection of the request it answers. */
     @FunctionalInterface
     interface Behaviour {
@@ -292,6 +309,15 @@ public final class Reply {
             out.sendRaw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n" + chat.completion(content));
             out.finishSending();
         });
+    }
+
+    /**
+     * This reply reporting {@code usage}, with its cached and reasoning token details, instead of the counts derived
+     * from its content: in the completion, and in the usage chunk of a stream that asked for one.
+     */
+    public Reply withUsage(Usage usage) {
+        Objects.requireNonNull(usage, "usage");
+        return new Reply((out, chat) -> behaviour.play(out, chat.reporting(usage)), headers);
     }
 
     /** This reply with one more response header (replacing one of the same name); replies that send no headers ignore it. */
