@@ -20,9 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The {@code openai_responses} provider through the running gateway, called with the official OpenAI SDK: Responses
@@ -114,7 +119,37 @@ class OpenAiResponsesEndToEndTest {
         assertThat(deltas(events)).isEqualTo("Hello there friend");
         assertThat(events.getFirst().isCreated()).isTrue();
         assertThat(events.getLast().isCompleted()).isTrue();
-        assertThat(events.getLast().asCompleted().sequenceNumber()).isEqualTo(events.size() - 1);
+        assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
+    }
+
+    /** A Responses upstream's failures after HTTP 200 and before any output, which the gateway may fail over from. */
+    static Stream<Arguments> failureEventsBeforeOutput() {
+        String message = "The server had an error.";
+        return Stream.of(
+                Arguments.of(Named.of("an error event", ResponsesReply.errorEvent("server_error", message))),
+                Arguments.of(Named.of("response.failed", ResponsesReply.failed("server_error", message))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("failureEventsBeforeOutput")
+    void aFailureEventBeforeOutputFailsOverAndTheClientSeesOnlyTheNextUpstreamsEventsNumberedFromZero(
+            ResponsesReply failure) {
+        a.defaultReply(failure);
+        b.defaultReply(ResponsesReply.ok("from b"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = stream(params());
+
+        assertThat(deltas(events)).isEqualTo("from b");
+        // a's response.created and in_progress were held back and dropped: one of each, b's.
+        assertThat(events).filteredOn(ResponseStreamEvent::isCreated).hasSize(1);
+        assertThat(events).filteredOn(ResponseStreamEvent::isInProgress).hasSize(1);
+        assertThat(events).noneMatch(ResponseStreamEvent::isFailed).noneMatch(ResponseStreamEvent::isError);
+        assertThat(events.getLast().isCompleted()).isTrue();
+        assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
+        // A failure without a wait hint is resent in place once (same_upstream_retries: 1), then b answers.
+        assertThat(a.requests()).hasSize(2);
+        assertThat(b.requests()).hasSize(1);
     }
 
     @Test
@@ -202,7 +237,10 @@ class OpenAiResponsesEndToEndTest {
         b.defaultReply(ResponsesReply.ok("from b"));
         startGateway();
 
-        assertThat(deltas(stream(params()))).isEqualTo("from b");
+        List<ResponseStreamEvent> first = stream(params());
+
+        assertThat(deltas(first)).isEqualTo("from b");
+        assertThat(SequenceNumbers.of(first)).containsExactlyElementsOf(SequenceNumbers.fromZero(first.size()));
         assertThat(deltas(stream(params()))).isEqualTo("from b");
 
         // No in-place retry of a rate limit, and the second request went straight to b: a is cooling.
@@ -221,6 +259,8 @@ class OpenAiResponsesEndToEndTest {
         assertThat(deltas(events)).isEqualTo("one two ");
         assertThat(events.getLast().isFailed()).isTrue();
         assertThat(events).noneMatch(ResponseStreamEvent::isCompleted);
+        // The gateway's response.failed takes the next number after the last event the client saw.
+        assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
         assertThat(b.requests()).isEmpty();
         assertThat(a.requests()).hasSize(1);
     }

@@ -99,6 +99,7 @@ class ResponsesByConversionEndToEndTest {
         assertThat(deltas).isEqualTo("Hello there friend");
         assertThat(events.getLast().isCompleted()).isTrue();
         assertThat(text(events.getLast().asCompleted().response())).isEqualTo("Hello there friend");
+        assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
         assertThat(a.requests().getFirst().json().path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
@@ -177,7 +178,27 @@ class ResponsesByConversionEndToEndTest {
         assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
                 .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining())).isEqualTo("from b");
         assertThat(events).noneMatch(ResponseStreamEvent::isFailed);
+        // Only b's attempt numbered what the client saw: from 0, without a gap where a's held-back events were.
+        assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
         // a was resent in place once (same_upstream_retries: 1), then b answered.
         assertThat(b.requests()).hasSize(1);
+    }
+
+    @Test
+    void aStreamCutAfterOutputEndsWithResponseFailedContinuingTheNumbersAndIsNotReplayed() {
+        a.defaultReply(Reply.streamCutAfter(2, "one two three four"));
+        b.defaultReply(Reply.ok("never"));
+        startGateway();
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = gateway.sdk().responses().createStreaming(params())) {
+            stream.stream().forEach(events::add);
+        }
+
+        assertThat(events.stream().filter(ResponseStreamEvent::isOutputTextDelta)
+                .map(e -> e.asOutputTextDelta().delta()).collect(Collectors.joining())).isEqualTo("one two ");
+        assertThat(events.getLast().isFailed()).isTrue();
+        assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
+        assertThat(b.requests()).isEmpty();
     }
 }
