@@ -8,6 +8,8 @@ import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseOutputItem;
@@ -163,6 +165,40 @@ class OpenAiResponsesEndToEndTest {
         assertThat(completion.usage()).isPresent();
         var sent = a.requests().getFirst().json();
         assertThat(sent.path("instructions").asText()).isEqualTo("Answer briefly.");
+    }
+
+    @Test
+    void aResponsesUpstreamsCachedAndReasoningTokensReachANonStreamChatClientInItsUsage() {
+        a.defaultReply(ResponsesReply.ok("Hello from responses").withUsage(new ResponsesReply.Usage(40, 32, 25, 21)));
+        startGateway();
+
+        CompletionUsage usage = gateway.sdk().chat().completions().create(chatParams()).usage().orElseThrow();
+
+        assertUsageOf40In32CachedAnd25Out21Reasoning(usage);
+    }
+
+    @Test
+    void aResponsesUpstreamsCachedAndReasoningTokensReachAStreamingChatClientInTheUsageChunk() {
+        a.defaultReply(ResponsesReply.ok("Hello from responses").withUsage(new ResponsesReply.Usage(40, 32, 25, 21)));
+        startGateway();
+        var params = chatParams().toBuilder()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+
+        List<CompletionUsage> usages = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = gateway.sdk().chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.usage().ifPresent(usages::add));
+        }
+
+        assertThat(usages).singleElement()
+                .satisfies(OpenAiResponsesEndToEndTest::assertUsageOf40In32CachedAnd25Out21Reasoning);
+    }
+
+    private static void assertUsageOf40In32CachedAnd25Out21Reasoning(CompletionUsage usage) {
+        assertThat(usage.promptTokens()).isEqualTo(40);
+        assertThat(usage.promptTokensDetails().orElseThrow().cachedTokens()).contains(32L);
+        assertThat(usage.completionTokens()).isEqualTo(25);
+        assertThat(usage.completionTokensDetails().orElseThrow().reasoningTokens()).contains(21L);
+        assertThat(usage.totalTokens()).isEqualTo(65);
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.ResponseUsage;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
 import dev.tokenproxy.testing.Reply;
 import java.nio.file.Path;
@@ -101,6 +102,37 @@ class ResponsesByConversionEndToEndTest {
         assertThat(text(events.getLast().asCompleted().response())).isEqualTo("Hello there friend");
         assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
         assertThat(a.requests().getFirst().json().path("stream_options").path("include_usage").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aChatUpstreamsCachedAndReasoningTokensReachANonStreamResponsesClientInItsUsage() {
+        a.defaultReply(Reply.ok("Hello there friend").withUsage(new Reply.Usage(40, 32, 25, 21)));
+        startGateway();
+
+        ResponseUsage usage = gateway.sdk().responses().create(params()).usage().orElseThrow();
+
+        assertUsageOf40In32CachedAnd25Out21Reasoning(usage);
+    }
+
+    @Test
+    void aChatUpstreamsCachedAndReasoningTokensReachAStreamingResponsesClientInResponseCompleted() {
+        a.defaultReply(Reply.ok("Hello there friend").withUsage(new Reply.Usage(40, 32, 25, 21)));
+        startGateway();
+
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = gateway.sdk().responses().createStreaming(params())) {
+            stream.stream().forEach(events::add);
+        }
+
+        assertUsageOf40In32CachedAnd25Out21Reasoning(events.getLast().asCompleted().response().usage().orElseThrow());
+    }
+
+    private static void assertUsageOf40In32CachedAnd25Out21Reasoning(ResponseUsage usage) {
+        assertThat(usage.inputTokens()).isEqualTo(40);
+        assertThat(usage.inputTokensDetails().cachedTokens()).isEqualTo(32);
+        assertThat(usage.outputTokens()).isEqualTo(25);
+        assertThat(usage.outputTokensDetails().reasoningTokens()).isEqualTo(21);
+        assertThat(usage.totalTokens()).isEqualTo(65);
     }
 
     @Test
