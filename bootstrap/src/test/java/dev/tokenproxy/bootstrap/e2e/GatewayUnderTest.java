@@ -79,6 +79,22 @@ final class GatewayUnderTest implements AutoCloseable {
         }
     }
 
+    /** A raw GET, e.g. of the admin API. */
+    HttpResponse<String> get(String path, String localKey) {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (localKey != null) {
+            request.header("Authorization", "Bearer " + localKey);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     HttpResponse<String> chat(String model, boolean stream) {
         return post("/v1/chat/completions", chatBody(model, stream), LOCAL_KEY);
     }

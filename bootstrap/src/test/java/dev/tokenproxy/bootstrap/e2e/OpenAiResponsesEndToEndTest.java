@@ -3,6 +3,8 @@ package dev.tokenproxy.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -16,8 +18,11 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.tokenproxy.testing.FakeResponsesUpstream;
 import dev.tokenproxy.testing.ResponsesReply;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OpenAiResponsesEndToEndTest {
 
     private static final String MODEL = "gpt-test";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path folder;
@@ -273,10 +279,18 @@ class OpenAiResponsesEndToEndTest {
         b.defaultReply(ResponsesReply.ok("from b"));
         startGateway();
 
+        Instant before = Instant.now();
         List<ResponseStreamEvent> first = stream(params());
+        Instant after = Instant.now();
 
         assertThat(deltas(first)).isEqualTo("from b");
         assertThat(SequenceNumbers.of(first)).containsExactlyElementsOf(SequenceNumbers.fromZero(first.size()));
+        // a cools for the 11.5 s its message names from the moment it failed: not the 10 s of a transient failure.
+        var cooling = admin("/admin/cooldowns").path("data");
+        assertThat(cooling).hasSize(1);
+        assertThat(cooling.get(0).path("key").asText()).isEqualTo("a/key-1");
+        assertThat(Instant.parse(cooling.get(0).path("until").asText()))
+                .isBetween(before.plusMillis(11_500), after.plusMillis(11_500));
         assertThat(deltas(stream(params()))).isEqualTo("from b");
 
         // No in-place retry of a rate limit, and the second request went straight to b: a is cooling.
@@ -299,5 +313,15 @@ class OpenAiResponsesEndToEndTest {
         assertThat(SequenceNumbers.of(events)).containsExactlyElementsOf(SequenceNumbers.fromZero(events.size()));
         assertThat(b.requests()).isEmpty();
         assertThat(a.requests()).hasSize(1);
+    }
+
+    private JsonNode admin(String path) {
+        var response = gateway.get(path, GatewayUnderTest.LOCAL_KEY);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
