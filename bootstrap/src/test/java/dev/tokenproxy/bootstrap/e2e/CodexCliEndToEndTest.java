@@ -80,7 +80,7 @@ class CodexCliEndToEndTest {
     }
 
     @Test
-    void codexExecIsServedNativelyByAResponsesUpstreamAndFailsOverToChatInvisibly() throws Exception {
+    void codexExecFailsOverInvisiblyFromOneResponsesUpstreamToAnotherThatServesItNatively() throws Exception {
         try (var responses = FakeResponsesUpstream.start(); var failing = FakeResponsesUpstream.start()) {
             responses.defaultReply(ResponsesReply.ok(ANSWER).withUsage(new ResponsesReply.Usage(1200, 1000, 7, 3)));
             failing.defaultReply(ResponsesReply.errorEvent("server_error", "The server had an error."));

@@ -29,8 +29,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Stream shapes beyond the Chat fake's repertoire, served raw by the shared scripted server. */
-class ChatEventStreamTest {
+/**
+ * The {@code openai} adapter against Chat wire shapes beyond the Chat fake's repertoire, served raw by the shared
+ * scripted server: SSE with CRLF lines and comments, bodies ended by the connection closing, the hold-back budget,
+ * and which streams count as output.
+ */
+class OpenAiChatAdapterRawWireTest {
 
     private static final String ROLE = "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
             + "\"finish_reason\":null}]}";
