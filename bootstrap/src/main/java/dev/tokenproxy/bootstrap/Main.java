@@ -4,6 +4,7 @@ import dev.tokenproxy.adapter.in.http.connection.ListenerLossWatch;
 import dev.tokenproxy.bootstrap.cli.BuildVersion;
 import dev.tokenproxy.bootstrap.cli.ImportCodexLoginCommand;
 import dev.tokenproxy.bootstrap.cli.ImportKiroLoginCommand;
+import dev.tokenproxy.bootstrap.cli.JvmSettings;
 import dev.tokenproxy.bootstrap.cli.LaunchOptions;
 import dev.tokenproxy.bootstrap.config.LogLevel;
 import dev.tokenproxy.bootstrap.config.ConfigException;
@@ -11,8 +12,10 @@ import dev.tokenproxy.bootstrap.config.ConfigLoader;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import dev.tokenproxy.bootstrap.config.HostLimits;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -71,7 +74,7 @@ public final class Main {
     }
 
     /** @param configFile the {@code --config} argument, or null to use {@code TOKEN_PROXY_CONFIG} or the default */
-    private static void run(String configFile, java.util.Optional<LogLevel> logLevel) {
+    private static void run(String configFile, Optional<LogLevel> logLevel) {
         ConsoleLogging.install();
         // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
         ListenerLossWatch.install(Main::exitListenerLost);
@@ -87,8 +90,11 @@ public final class Main {
         ConsoleLogging.level(logLevel.orElse(config.logLevel()));
         ConsoleLogging.json(config.jsonLogs());
         log.log(Level.INFO, "token-proxy starting with configuration: " + config.source()
-                + " (" + config.upstreams().upstreams().size() + " upstreams)");
+                + " (" + config.upstreams().upstreams().size() + " upstreams, heap up to "
+                // Shows at a glance whether the JVM settings beside the jar were given (docs/configuration.md).
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB)");
         config.warnings().forEach(warning -> log.log(Level.WARNING, warning));
+        missingJvmSettingsWarning().ifPresent(warning -> log.log(Level.WARNING, warning));
         logConnectionLimit(config, log);
         Gateway gateway;
         try {
@@ -122,6 +128,15 @@ public final class Main {
         if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
             System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
         }
+    }
+
+    private static Optional<String> missingJvmSettingsWarning() {
+        if (System.getProperty(JvmSettings.MARKER) != null) {
+            return Optional.empty(); // the documented launch: no need to load the management classes
+        }
+        return JvmSettings.missingSettingsWarning(false,
+                ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                Runtime.getRuntime().maxMemory());
     }
 
     private static void logConnectionLimit(GatewayConfig config, System.Logger log) {
