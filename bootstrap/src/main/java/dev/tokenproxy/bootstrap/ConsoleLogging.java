@@ -10,21 +10,22 @@ import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.StreamHandler;
 import java.util.regex.Pattern;
 
-/** One line per log record on stderr, so stdout stays free for the {@code listening on} line. */
+/**
+ * One line per log record on stderr, so stdout stays free for the {@code listening on} line; written by
+ * {@link BackgroundLineWriter}, off the request threads.
+ */
 final class ConsoleLogging {
 
     /** The console handler {@link #install()} set up, so that {@link #json(boolean)} can change its line format. */
-    private static volatile ConsoleHandler console;
+    private static volatile BackgroundLineWriter console;
 
     private ConsoleLogging() {
     }
@@ -35,9 +36,17 @@ final class ConsoleLogging {
         }
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        console = new ConsoleHandler(); // ConsoleHandler writes to stderr
+        console = new BackgroundLineWriter(System.err);
         root.addHandler(writingTo(console, Clock.systemUTC()));
         root.setLevel(Level.INFO);
+    }
+
+    /** Writes the log lines handed over so far: before a line printed to stderr directly, so that it comes last. */
+    static void flush() {
+        var handler = console;
+        if (handler != null) {
+            handler.flush();
+        }
     }
 
     /** One JSON object per line from now on (for log shippers), or back to the plain line format. */
@@ -63,8 +72,8 @@ final class ConsoleLogging {
     /** Held so that its level, once set, is not lost when the logger would otherwise be collected. */
     private static final Logger HELIDON_LOGGER = Logger.getLogger("io.helidon");
 
-    /** The console's handler chain over any stream: the line format and Helidon's line limit. */
-    static Handler writingTo(StreamHandler sink, Clock clock) {
+    /** The console's handler chain over any sink: the line format and Helidon's line limit. */
+    static Handler writingTo(Handler sink, Clock clock) {
         sink.setFormatter(new LineFormatter());
         sink.setLevel(Level.ALL);
         return new HelidonLineLimit(sink, clock);

@@ -83,7 +83,7 @@ public final class Main {
         try {
             config = new ConfigLoader(System.getenv()).load(configFile);
         } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("token-proxy: invalid configuration: " + e.getMessage());
+            printError("token-proxy: invalid configuration: " + e.getMessage());
             System.exit(EXIT_BAD_USAGE);
             return;
         }
@@ -101,15 +101,15 @@ public final class Main {
             gateway = Gateway.start(config);
         } catch (Gateway.ProviderUnusableException e) {
             // A plug-in the configuration chose cannot work: like an invalid configuration, the operator must act.
-            System.err.println("token-proxy: " + e.getMessage());
+            printError("token-proxy: " + e.getMessage());
             System.exit(EXIT_BAD_USAGE);
             return;
         } catch (Gateway.CannotStartException e) {
-            System.err.println("token-proxy: " + e.getMessage());
+            printError("token-proxy: " + e.getMessage());
             System.exit(EXIT_CANNOT_START);
             return;
         } catch (RuntimeException e) {
-            System.err.println("token-proxy: cannot start: " + e.getMessage());
+            printError("token-proxy: cannot start: " + e.getMessage());
             System.exit(EXIT_CANNOT_START);
             return;
         }
@@ -128,6 +128,12 @@ public final class Main {
         if (System.getProperty(GUICE_BYTECODE_GEN) == null) {
             System.setProperty(GUICE_BYTECODE_GEN, "DISABLED");
         }
+    }
+
+    /** A line of its own on stderr, after the log lines written so far, so that it reads as the last word. */
+    private static void printError(String line) {
+        ConsoleLogging.flush();
+        System.err.println(line);
     }
 
     private static Optional<String> missingJvmSettingsWarning() {
@@ -157,7 +163,7 @@ public final class Main {
      * logging call of the dying listener.
      */
     private static void exitListenerLost(String cause) {
-        System.err.println("token-proxy: stopped accepting connections (" + cause + "); exiting so that it can be "
+        printError("token-proxy: stopped accepting connections (" + cause + "); exiting so that it can be "
                 + "restarted");
         Thread.ofPlatform().name("listener-lost-exit").start(() -> System.exit(EXIT_LISTENER_LOST));
     }
@@ -179,7 +185,7 @@ public final class Main {
         log.log(Level.INFO, "token-proxy draining in-flight requests and stopping");
         int cut = gateway.stop();
         if (cut > 0) {
-            System.err.println("token-proxy: " + cut + (cut == 1 ? " request was" : " requests were")
+            printError("token-proxy: " + cut + (cut == 1 ? " request was" : " requests were")
                     + " still in flight when the shutdown grace period (shutdown_grace_seconds: "
                     + config.shutdownGrace().toSeconds() + ") ended, and " + (cut == 1 ? "was" : "were") + " cut");
             System.exit(EXIT_REQUESTS_CUT);

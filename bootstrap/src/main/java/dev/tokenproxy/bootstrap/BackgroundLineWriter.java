@@ -1,0 +1,133 @@
+package dev.tokenproxy.bootstrap;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.ErrorManager;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+/**
+ * A log handler that formats each record on the caller's thread and leaves the writing to one platform thread,
+ * which writes whatever has gathered in one go.
+ *
+ * <p>Why: the gateway logs one line per request from the request's virtual thread. Written there, every line took
+ * the console's lock and made a blocking write to stderr, and a virtual thread that blocks on a file compensates with
+ * another carrier thread: at info level that was half the CPU of a request (benchmark.md). Here a request thread only
+ * formats its line and hands it over; lines stay in order, and a stderr that nobody reads (a full pipe) never slows a
+ * request: past {@link #DEFAULT_CAPACITY} waiting lines, new lines are dropped and counted, and the count is written
+ * once there is room.
+ */
+final class BackgroundLineWriter extends Handler {
+
+    static final int DEFAULT_CAPACITY = 65_536;
+
+    private final OutputStream out;
+    private final int capacity;
+    private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    /** Held while writing, so that a {@link #flush()} from another thread never interleaves with the writer. */
+    private final ReentrantLock writing = new ReentrantLock();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    BackgroundLineWriter(OutputStream out) {
+        this(out, DEFAULT_CAPACITY);
+    }
+
+    BackgroundLineWriter(OutputStream out, int capacity) {
+        this.out = out;
+        this.capacity = capacity;
+        setFormatter(new ConsoleLogging.LineFormatter());
+        this.writer = Thread.ofPlatform().name("token-proxy-log-writer").daemon().start(this::writeUntilClosed);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        if (closed || !isLoggable(record)) {
+            return;
+        }
+        String line;
+        try {
+            line = getFormatter().format(record);
+        } catch (RuntimeException e) {
+            reportError("cannot format a log record", e, ErrorManager.FORMAT_FAILURE);
+            return;
+        }
+        int before = waiting.getAndIncrement();
+        if (before >= capacity) {
+            waiting.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        lines.add(line);
+        if (before == 0) {
+            LockSupport.unpark(writer); // once per batch: the writer takes everything that gathered meanwhile
+        }
+    }
+
+    /** Writes every line handed over so far before it returns: for a process about to print its last words. */
+    @Override
+    public void flush() {
+        writeWaitingLines();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(writer);
+        writeWaitingLines();
+    }
+
+    private void writeUntilClosed() {
+        while (!closed) {
+            writeWaitingLines();
+            if (waiting.get() == 0) {
+                LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+    }
+
+    /** Lines leave the queue only here, under the lock: so a flush sees every line handed over, in order. */
+    private void writeWaitingLines() {
+        writing.lock();
+        try {
+            var batch = new StringBuilder();
+            drainInto(batch);
+            write(batch);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void drainInto(StringBuilder batch) {
+        for (String line = lines.poll(); line != null; line = lines.poll()) {
+            waiting.decrementAndGet();
+            batch.append(line);
+        }
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            batch.append("(").append(lost).append(" log lines dropped: the log output did not keep up)")
+                    .append(System.lineSeparator());
+        }
+    }
+
+    private void write(StringBuilder batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            reportError("cannot write the log", e, ErrorManager.WRITE_FAILURE);
+        }
+    }
+}
