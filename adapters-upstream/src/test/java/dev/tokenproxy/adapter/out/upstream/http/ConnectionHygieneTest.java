@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A pooled connection must never carry one request's leftovers into the next: every client gets its own answer,
@@ -150,6 +151,23 @@ class ConnectionHygieneTest {
     void aCloseDelimitedBodyIsReadWholeAndItsConnectionNeverReused() throws Exception {
         try (var fake = FakeOpenAiUpstream.start()) {
             fake.script("req-1", ANY, Reply.closeDelimited("answer-1"));
+            fake.script("req-2", ANY, Reply.ok("answer-2"));
+
+            assertThat(answer(fake, "req-1")).contains("answer-1");
+            assertThat(answer(fake, "req-2")).contains("answer-2");
+            assertThat(fake.acceptedConnections()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * {@code close} is a token of the Connection list, in any case (RFC 9110 §7.6.1): a response that asks for it
+     * ends its connection even when the server, lax, would carry on reading requests on it.
+     */
+    @ParameterizedTest(name = "Connection: {0}")
+    @ValueSource(strings = {"close", "Close", "keep-alive, Close", "TE, close"})
+    void aResponseAskingToCloseIsNeverFollowedByAnotherRequestOnItsConnection(String connection) throws Exception {
+        try (var fake = FakeOpenAiUpstream.start()) {
+            fake.script("req-1", ANY, Reply.ok("answer-1").withHeader("Connection", connection));
             fake.script("req-2", ANY, Reply.ok("answer-2"));
 
             assertThat(answer(fake, "req-1")).contains("answer-1");
