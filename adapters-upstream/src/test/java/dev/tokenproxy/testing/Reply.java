@@ -293,6 +293,19 @@ public final class Reply {
         return new Reply((out, chat) -> out.sendHugeJson(length));
     }
 
+    /** A 200 that sends {@code length} bytes in chunks without declaring a length: only counting can stop it. */
+    public static Reply hugeChunkedBody(long length) {
+        return new Reply((out, chat) -> out.sendHugeChunkedJson(length));
+    }
+
+    /**
+     * A 200 that sends {@code length} bytes with neither a length nor chunking, the end being the connection's close
+     * ({@code Connection: close}): only counting can stop it.
+     */
+    public static Reply hugeCloseDelimitedBody(long length) {
+        return new Reply((out, chat) -> out.sendHugeCloseDelimitedJson(length));
+    }
+
     /** A 200 with both Content-Length and chunked framing, which two parsers could read differently. */
     public static Reply ambiguousLength(String content) {
         return new Reply((out, chat) -> {

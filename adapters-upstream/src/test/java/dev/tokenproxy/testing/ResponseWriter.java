@@ -108,12 +108,46 @@ public final class ResponseWriter {
     /** A body of {@code length} bytes (JSON whitespace), sent in large writes until done or the client leaves. */
     public void sendHugeJson(long length) throws IOException {
         writeHead(200, "application/json", "Content-Length: " + length);
-        byte[] block = new byte[64 * 1024];
-        Arrays.fill(block, (byte) ' ');
+        byte[] block = whitespace();
         for (long left = length; left > 0; left -= block.length) {
             write(block, 0, (int) Math.min(block.length, left));
         }
         flush();
+    }
+
+    /**
+     * A body of {@code length} bytes (JSON whitespace) in the chunked transfer coding, one 64 KiB chunk per write,
+     * until done or the client leaves: the size is announced nowhere, so only counting what arrives can stop it.
+     */
+    public void sendHugeChunkedJson(long length) throws IOException {
+        startChunked(200, "application/json");
+        byte[] block = whitespace();
+        for (long left = length; left > 0; left -= block.length) {
+            int size = (int) Math.min(block.length, left);
+            write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            write(block, 0, size);
+            write(CRLF);
+        }
+        endChunked();
+    }
+
+    /**
+     * A body of {@code length} bytes (JSON whitespace) without {@code Content-Length} or chunking, ended by closing the
+     * connection, in large writes until done or the client leaves.
+     */
+    public void sendHugeCloseDelimitedJson(long length) throws IOException {
+        startCloseDelimited(200, "application/json");
+        byte[] block = whitespace();
+        for (long left = length; left > 0; left -= block.length) {
+            write(block, 0, (int) Math.min(block.length, left));
+        }
+        flush();
+    }
+
+    private static byte[] whitespace() {
+        byte[] block = new byte[64 * 1024];
+        Arrays.fill(block, (byte) ' ');
+        return block;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tokenproxy.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
 import dev.tokenproxy.testing.Reply;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MisbehavingUpstreamEndToEndTest {
 
     private static final String ANY = FakeOpenAiUpstream.ANY;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path folder;
@@ -97,6 +99,37 @@ class MisbehavingUpstreamEndToEndTest {
 
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.body()).contains("\"error\"");
+    }
+
+    /**
+     * A chunked body declares no length, so the cap is met while reading. The attempt's connection is dropped: the
+     * next request to that host opens a fresh one and gets its own answer, not the rest of the 2 GiB. It goes to the
+     * other upstream id on the host (same pool) because {@code first} now cools after its broken exchange.
+     */
+    @Test
+    void aChunkedBodyOverTheBufferingCapIsABadGatewayAndTheNextRequestGetsAFreshConnection() throws Exception {
+        host.script("first-big", ANY, Reply.hugeChunkedBody(2L * 1024 * 1024 * 1024));
+        host.script("second-3", ANY, Reply.ok("answer three"));
+        startGateway("limits: { max_upstream_body_bytes: 1048576 }");
+
+        var response = gateway.post("/v1/chat/completions",
+                "{\"model\":\"first/first-big\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                GatewayUnderTest.LOCAL_KEY);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        var error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("code").asText()).isEqualTo("upstream_unavailable");
+        assertThat(error.path("message").asText()).isNotBlank();
+        assertThat(error.has("param")).isTrue();
+        assertThat(host.awaitClientDisconnect(Duration.ofSeconds(10)))
+                .as("the gateway left before the 2 GiB were written").isTrue();
+
+        assertThat(ask("second-3")).isEqualTo("answer three");
+        assertThat(host.acceptedConnections()).isEqualTo(2);
+        assertThat(backup.requests()).isEmpty();
     }
 
     @Test

@@ -78,6 +78,10 @@ final class BoundedBody {
                     new Outcome.TooLarge();
             case RequestException request -> new Outcome.Malformed("the chunked framing is invalid ("
                     + request.getMessage() + ")");
+            // DataReader.readLine, reading a chunk size line, met an LF without its CR or a CR without its LF
+            // (RFC 9112 §7.1 asks for CRLF); its message names only a byte offset.
+            case DataReader.IncorrectNewLineException badLineEnd ->
+                    new Outcome.Malformed("a chunk size line does not end with CRLF");
             // The client closed its side before the declared length or the last chunk arrived.
             case DataReader.InsufficientDataAvailableException ended ->
                     new Outcome.Malformed("the body ended before it was complete");

@@ -24,6 +24,9 @@ class BrokenRequestBodyTest {
             "a chunk size of 2^31 or more              | 80000000⏎hello⏎0⏎⏎",
             "a chunk without its CRLF, then a size     | d⏎{\"model\":\"x\"}0⏎⏎",
             "data after the last chunk                 | d⏎{\"model\":\"x\"}⏎0⏎garbage⏎⏎",
+            "chunk size lines ended by a bare LF       | d␊{\"model\":\"x\"}␊0␊␊",
+            "a chunk size line ended by a bare LF      | d␊{\"model\":\"x\"}⏎0⏎⏎",
+            "a chunk size line ended by a bare CR      | d␍{\"model\":\"x\"}⏎0⏎⏎",
     })
     void aBrokenChunkedBodyGets400AndAClosedConnection(String what, String chunks) throws Exception {
         try (var log = new LoggedRecords(); var gateway = RunningGateway.open();
@@ -86,9 +89,9 @@ class BrokenRequestBodyTest {
         }
     }
 
-    /** The tables write CRLF as ⏎: a CSV row cannot hold a line break. */
+    /** The tables write CRLF as ⏎, a bare LF as ␊ and a bare CR as ␍: a CSV row cannot hold a line break. */
     private static String crlf(String text) {
-        return text.replace("⏎", "\r\n");
+        return text.replace("⏎", "\r\n").replace("␊", "\n").replace("␍", "\r");
     }
 
     private static void assertMalformedBodyAnswered(RawConnection.Response response) {

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Whether a connection carries another request after a response: not when the client said {@code Connection: close},
@@ -29,6 +31,33 @@ class ConnectionReuseTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("connection")).isEqualTo("close");
             assertThat(client.closedByServer()).as("EOF after the response").isTrue();
+        }
+    }
+
+    /** {@code close} is a token of a comma list, compared without regard to case (RFC 9110 §7.6.1, §5.6.1). */
+    @ParameterizedTest(name = "Connection: {0}")
+    @ValueSource(strings = {"Close", "CLOSE", "keep-alive, Close", "TE, close", "close , TE", "upgrade,close"})
+    void aConnectionCloseTokenInAnyCaseOrListIsHonoured(String connection) {
+        try (var gateway = RunningGateway.open(); var client = RawConnection.to(gateway)) {
+            var response = client.send("GET /health HTTP/1.1\r\nHost: gateway\r\nConnection: " + connection
+                    + "\r\n\r\n").readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(client.closedByServer()).as("EOF after the response").isTrue();
+        }
+    }
+
+    /** Only the token counts: a word that merely contains "close" leaves the connection open. */
+    @ParameterizedTest(name = "Connection: {0}")
+    @ValueSource(strings = {"keep-alive", "closed", "x-close"})
+    void aConnectionHeaderWithoutTheCloseTokenKeepsTheConnection(String connection) {
+        try (var gateway = RunningGateway.open(); var client = RawConnection.to(gateway)) {
+            client.send("GET /health HTTP/1.1\r\nHost: gateway\r\nConnection: " + connection + "\r\n\r\n")
+                    .readResponse();
+
+            var second = client.send("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n").readResponse();
+
+            assertThat(second.status()).isEqualTo(200);
         }
     }
 

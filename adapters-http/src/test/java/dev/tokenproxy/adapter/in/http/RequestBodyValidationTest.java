@@ -144,6 +144,29 @@ class RequestBodyValidationTest {
         }
     }
 
+    /**
+     * The nesting limit is Jackson's default {@code StreamReadConstraints} depth of 1,000, the object around the body
+     * included: 1,000 levels are forwarded, 1,001 are refused before any upstream is called.
+     */
+    @ParameterizedTest(name = "{0} levels: {1}")
+    @CsvSource({"1000, 200", "1001, 400"})
+    void jsonNestedDeeperThanOneThousandLevelsGets400(int levels, int status) {
+        int arrays = levels - 1;
+        String body = "{\"model\": \"gpt-4.1\", \"messages\": " + "[".repeat(arrays) + "]".repeat(arrays) + "}";
+        try (var gateway = RunningGateway.withBodyLimit(1 << 20)) {
+            var response = gateway.send(gateway.chat(body));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+            if (status == 400) {
+                var error = assertOpenAiError(response, 400, "invalid_request_error", "invalid_json");
+                assertThat(error.path("message").asText()).contains("1000");
+                assertThat(gateway.forward.received()).isEmpty();
+            } else {
+                assertThat(gateway.forward.received()).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void aNullStreamMeansNotStreaming() {
         try (var gateway = RunningGateway.open()) {

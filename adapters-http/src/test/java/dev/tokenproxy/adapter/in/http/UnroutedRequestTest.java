@@ -59,6 +59,47 @@ class UnroutedRequestTest {
                     .readResponse();
 
             assertOpenAiErrorShape(response, 414, "uri_too_long");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    /**
+     * Helidon's default max-headers-size is 16 KiB for the whole header section; past it the request is refused as
+     * malformed (400, not 431) before routing, so it is never authenticated or forwarded.
+     */
+    @Test
+    void aHeaderSectionOverSixteenKibGets400InTheOpenAiErrorShape() {
+        try (var gateway = RunningGateway.open(); var client = RawConnection.to(gateway)) {
+            var response = client.send("GET /health HTTP/1.1\r\nHost: gateway\r\nX-Pad: " + "a".repeat(17 * 1024)
+                    + "\r\n\r\n").readResponse();
+
+            assertOpenAiErrorShape(response, 400, "bad_request");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void manySmallHeadersOverSixteenKibTogetherGet400() {
+        var headers = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            headers.append("X-Pad-").append(i).append(": ").append("a".repeat(100)).append("\r\n");
+        }
+        try (var gateway = RunningGateway.open(); var client = RawConnection.to(gateway)) {
+            var response = client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\n" + headers
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").readResponse();
+
+            assertOpenAiErrorShape(response, 400, "bad_request");
+            assertThat(gateway.forward.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHeaderSectionJustUnderSixteenKibIsServed() {
+        try (var gateway = RunningGateway.open(); var client = RawConnection.to(gateway)) {
+            var response = client.send("GET /health HTTP/1.1\r\nHost: gateway\r\nX-Pad: " + "a".repeat(15 * 1024)
+                    + "\r\n\r\n").readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
         }
     }
 

@@ -11,9 +11,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A pooled connection must never carry one request's leftovers into the next: every client gets its own answer,
@@ -154,6 +159,23 @@ class ConnectionHygieneTest {
         }
     }
 
+    /**
+     * {@code close} is a token of the Connection list, in any case (RFC 9110 §7.6.1): a response that asks for it
+     * ends its connection even when the server, lax, would carry on reading requests on it.
+     */
+    @ParameterizedTest(name = "Connection: {0}")
+    @ValueSource(strings = {"close", "Close", "keep-alive, Close", "TE, close"})
+    void aResponseAskingToCloseIsNeverFollowedByAnotherRequestOnItsConnection(String connection) throws Exception {
+        try (var fake = FakeOpenAiUpstream.start()) {
+            fake.script("req-1", ANY, Reply.ok("answer-1").withHeader("Connection", connection));
+            fake.script("req-2", ANY, Reply.ok("answer-2"));
+
+            assertThat(answer(fake, "req-1")).contains("answer-1");
+            assertThat(answer(fake, "req-2")).contains("answer-2");
+            assertThat(fake.acceptedConnections()).isEqualTo(2);
+        }
+    }
+
     @Test
     void interimResponsesAreSkippedAndTheFinalOneDelivered() throws Exception {
         try (var fake = FakeOpenAiUpstream.start()) {
@@ -206,6 +228,42 @@ class ConnectionHygieneTest {
             }
             assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(10))).isTrue();
         }
+    }
+
+    /**
+     * Without a declared length only counting can stop a huge body: the cap is checked as bytes arrive, the client
+     * leaves long before the 2 GiB are sent, and the connection, left mid-body, is never leased again.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hugeBodiesWithoutALength")
+    void aBodyWithoutALengthFailsOnceItPassesTheCapWithoutBeingReadWhole(String framing, Reply huge)
+            throws Exception {
+        try (var fake = FakeOpenAiUpstream.start(); var capped = new UpstreamHttpClient(java.util.Optional.empty(),
+                1024 * 1024, InFlightBytes.unlimited())) {
+            fake.script("huge", ANY, huge);
+            fake.script("next", ANY, Reply.ok("answer-next"));
+
+            try (var exchange = capped.post(chat(fake), HEADERS, body("huge", false), LIMITS)) {
+                exchange.outputStarted();
+                var failure = catchThrowableOfType(TransportFailure.class, exchange::readBody);
+                assertThat(failure.fault()).isEqualTo(Fault.RESPONSE_TOO_LARGE);
+            }
+            assertThat(fake.awaitClientDisconnect(Duration.ofSeconds(10)))
+                    .as("the client left before the fake finished writing 2 GiB").isTrue();
+
+            try (var exchange = capped.post(chat(fake), HEADERS, body("next", false), LIMITS)) {
+                exchange.outputStarted();
+                assertThat(new String(exchange.readBody(), StandardCharsets.UTF_8)).contains("answer-next");
+            }
+            assertThat(fake.acceptedConnections()).as("the next request had a connection of its own").isEqualTo(2);
+        }
+    }
+
+    static Stream<Arguments> hugeBodiesWithoutALength() {
+        long twoGiB = 2L * 1024 * 1024 * 1024;
+        return Stream.of(
+                Arguments.of("chunked", Reply.hugeChunkedBody(twoGiB)),
+                Arguments.of("close-delimited", Reply.hugeCloseDelimitedBody(twoGiB)));
     }
 
     @Test
