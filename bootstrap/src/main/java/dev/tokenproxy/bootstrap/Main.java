@@ -113,6 +113,7 @@ public final class Main {
             System.exit(EXIT_CANNOT_START);
             return;
         }
+        ConsoleLogging.flush(); // every start-up line is on stderr before a supervisor sees the gateway up
         System.out.println("token-proxy listening on " + gateway.baseUrl());
         System.out.flush();
         awaitTermination(gateway, config, log);

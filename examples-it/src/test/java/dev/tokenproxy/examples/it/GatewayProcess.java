@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The real gateway jar ({@code java -jar token-proxy.jar --config FILE}) as a child process, the way an operator starts
- * it: nothing of this test's class path reaches it, so a provider it serves came from its own jar or plugins_dir.
+ * The real gateway jar ({@code java @token-proxy.jvm -jar token-proxy.jar --config FILE}) as a child process, the way
+ * an operator starts it: nothing of this test's class path reaches it, so a provider it serves came from its own jar or plugins_dir.
  */
 final class GatewayProcess implements AutoCloseable {
 
@@ -36,7 +37,16 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts the gateway and waits for its listening line; fails with its stderr when it exits or stays silent. */
     static GatewayProcess start(Path gatewayJar, Path config) throws IOException, InterruptedException {
-        Process process = launch(gatewayJar, config);
+        return start(gatewayJar, config, true);
+    }
+
+    /**
+     * @param withJvmSettings {@code java @token-proxy.jvm -jar ...} as documented, with the JVM settings file the
+     *                        build puts beside the jar; false: a plain {@code java -jar ...}
+     */
+    static GatewayProcess start(Path gatewayJar, Path config, boolean withJvmSettings)
+            throws IOException, InterruptedException {
+        Process process = launch(gatewayJar, config, withJvmSettings);
         Path stderr = stderrOf(config);
         var line = CompletableFuture.supplyAsync(() -> firstLine(process));
         String first;
@@ -59,7 +69,7 @@ final class GatewayProcess implements AutoCloseable {
      * @return its exit code and its stderr
      */
     static Refusal refused(Path gatewayJar, Path config) throws IOException, InterruptedException {
-        Process process = launch(gatewayJar, config);
+        Process process = launch(gatewayJar, config, true);
         if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("the gateway started with a configuration it should refuse");
@@ -72,13 +82,25 @@ final class GatewayProcess implements AutoCloseable {
     record Refusal(int exitCode, String stderr, String stdout) {
     }
 
-    private static Process launch(Path gatewayJar, Path config) throws IOException {
-        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                gatewayJar.toString(), "--config", config.toString());
+    private static Process launch(Path gatewayJar, Path config, boolean withJvmSettings) throws IOException {
+        var command = new ArrayList<String>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (withJvmSettings) {
+            command.add("@" + jvmSettings(gatewayJar));
+        }
+        command.addAll(List.of("-jar", gatewayJar.toString(), "--config", config.toString()));
         var builder = new ProcessBuilder(command).directory(config.getParent().toFile())
                 .redirectError(stderrOf(config).toFile());
         builder.environment().remove("TOKEN_PROXY_CONFIG");
         return builder.start();
+    }
+
+    /** The JVM settings file the build puts beside the jar ({@code token-proxy.jvm}). */
+    static Path jvmSettings(Path gatewayJar) {
+        Path settings = gatewayJar.resolveSibling("token-proxy.jvm");
+        if (!Files.isRegularFile(settings)) {
+            throw new IllegalStateException(settings + " is missing: bootstrap's package phase puts it beside the jar");
+        }
+        return settings;
     }
 
     private static Path stderrOf(Path config) {
