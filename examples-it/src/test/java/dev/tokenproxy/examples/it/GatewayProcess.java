@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,24 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess start(Path gatewayJar, Path config, boolean withJvmSettings)
             throws IOException, InterruptedException {
-        Process process = launch(gatewayJar, config, withJvmSettings);
+        return awaitListening(launch(gatewayJar, config, withJvmSettings), config);
+    }
+
+    /**
+     * Runs {@code command} (a script that ends by running the gateway with {@code --config config}) and waits for the
+     * listening line, as {@link #start(Path, Path)} does.
+     */
+    static GatewayProcess startCommand(List<String> command, Path config, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        var builder = new ProcessBuilder(command).directory(config.getParent().toFile())
+                .redirectError(stderrOf(config).toFile());
+        builder.environment().remove("TOKEN_PROXY_CONFIG");
+        builder.environment().putAll(environment);
+        return awaitListening(builder.start(), config);
+    }
+
+    private static GatewayProcess awaitListening(Process process, Path config)
+            throws IOException, InterruptedException {
         Path stderr = stderrOf(config);
         var line = CompletableFuture.supplyAsync(() -> firstLine(process));
         String first;
@@ -114,6 +132,11 @@ final class GatewayProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The process id: the JVM's, when a script started it with {@code exec}. */
+    long pid() {
+        return process.pid();
     }
 
     /** {@code http://127.0.0.1:PORT}. */
