@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 
 /**
@@ -19,6 +20,8 @@ record RequestFields(String model, boolean stream) {
      */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Shared by all threads, not one set of buffers per request's virtual thread (Jackson's default).
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
             .build();
 
     /**

@@ -13,7 +13,11 @@ import java.util.List;
  */
 public final class EventStreamFrameSource implements FrameSource<EventStreamMessage> {
 
-    private static final int READ_BUFFER_BYTES = 8 * 1024;
+    /**
+     * Helidon allocates a buffer of the size asked for at every read, and a stream reads about once per event: ask
+     * for a little more than a typical event (a few hundred bytes), not for 8 KiB; longer events take a few reads.
+     */
+    private static final int READ_BUFFER_BYTES = 2 * 1024;
 
     private final UpstreamExchange exchange;
     private final EventStreamParser parser = new EventStreamParser();

@@ -9,6 +9,7 @@ import io.helidon.webclient.http1.Http1ClientResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Optional;
 public final class UpstreamExchange implements AutoCloseable {
 
     private static final int READ_BUFFER_BYTES = 8 * 1024;
+    private static final int FINISH_READ_BYTES = 512;
     /** What {@link #finish()} reads at most after a stream's logical end: the chunked terminator and little else. */
     private static final int FINISH_MAX_BYTES = 16 * 1024;
     private static final long FINISH_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
@@ -72,12 +74,23 @@ public final class UpstreamExchange implements AutoCloseable {
      * @return the number of bytes read, or -1 at the end of the body
      */
     public int read(byte[] buffer) throws TransportFailure {
+        return read(buffer, 0, buffer.length);
+    }
+
+    /**
+     * Reads the next bytes of the body into {@code buffer[offset, offset + length)} as soon as any arrive. Helidon
+     * allocates a buffer of {@code length} bytes for each read: ask for what is expected, not for a large round
+     * number.
+     *
+     * @return the number of bytes read, or -1 at the end of the body
+     */
+    public int read(byte[] buffer, int offset, int length) throws TransportFailure {
         if (ended) {
             return -1;
         }
         watch.readStarted();
         try {
-            int count = body().read(buffer, 0, buffer.length);
+            int count = body().read(buffer, offset, length);
             if (count < 0) {
                 endNormally();
             }
@@ -115,7 +128,10 @@ public final class UpstreamExchange implements AutoCloseable {
                 // Twice: the bytes as they arrive, and the array they are copied into at the end.
                 reserved = reserve(2 * declared.getAsLong());
             }
-            var all = new ByteArrayOutputStream(declared.isPresent() ? (int) declared.getAsLong() : READ_BUFFER_BYTES);
+            if (declared.isPresent()) {
+                return readDeclared((int) declared.getAsLong());
+            }
+            var all = new ByteArrayOutputStream(READ_BUFFER_BYTES);
             byte[] buffer = new byte[READ_BUFFER_BYTES];
             int count;
             while ((count = read(buffer)) >= 0) {
@@ -131,6 +147,25 @@ public final class UpstreamExchange implements AutoCloseable {
         } finally {
             budget.release(reserved);
         }
+    }
+
+    /**
+     * A body of a declared length, read straight into an array of that length: one copy from the connection, instead
+     * of round-number buffers (Helidon's and ours) and a growing stream. Ends with the read that reports the end of
+     * the body, so that the connection goes back to the pool.
+     */
+    private byte[] readDeclared(int length) throws TransportFailure {
+        byte[] body = new byte[length];
+        int filled = 0;
+        int count = 0;
+        while (filled < length && (count = read(body, filled, length - filled)) >= 0) {
+            filled += count;
+        }
+        if (count >= 0 && read(new byte[1]) >= 0) {
+            // Helidon stops a declared-length body at its length; more would be a bug in that framing.
+            throw fail(Fault.RESPONSE_TOO_LARGE, null);
+        }
+        return filled == length ? body : Arrays.copyOf(body, filled);
     }
 
     /** Takes {@code bytes} from the budget, or fails the exchange. */
@@ -150,7 +185,8 @@ public final class UpstreamExchange implements AutoCloseable {
             return;
         }
         watch.shortenDeadline(FINISH_MAX_NANOS);
-        byte[] buffer = new byte[READ_BUFFER_BYTES];
+        // Usually nothing or a last empty chunk is left: small reads, as Helidon allocates the size asked for.
+        byte[] buffer = new byte[FINISH_READ_BYTES];
         long total = 0;
         try {
             int count;

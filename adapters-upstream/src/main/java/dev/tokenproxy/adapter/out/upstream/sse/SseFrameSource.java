@@ -9,7 +9,11 @@ import java.util.List;
 /** The events of a {@code text/event-stream} response body, as the bytes complete them. */
 public final class SseFrameSource implements FrameSource<SseItem> {
 
-    private static final int READ_BUFFER_BYTES = 8 * 1024;
+    /**
+     * Helidon allocates a buffer of the size asked for at every read, and a stream reads about once per event: ask
+     * for a little more than a typical event (a few hundred bytes), not for 8 KiB; longer events take a few reads.
+     */
+    private static final int READ_BUFFER_BYTES = 2 * 1024;
 
     private final UpstreamExchange exchange;
     private final SseParser parser = new SseParser();

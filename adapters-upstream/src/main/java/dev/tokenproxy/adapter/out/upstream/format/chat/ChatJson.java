@@ -1,6 +1,8 @@
 package dev.tokenproxy.adapter.out.upstream.format.chat;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +13,13 @@ import java.util.Optional;
 /** Reads and writes the Chat Completions JSON documents this adapter has to look into. */
 public final class ChatJson {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Jackson's buffers (8–16 KiB per parser or generator) are recycled per thread by default; requests and streams run
+     * on virtual threads, so each would allocate its own and keep them for its life. A pool shared by all threads
+     * hands them from one request to the next.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
 
     private ChatJson() {
     }
