@@ -56,11 +56,7 @@ final class GatewayProcess implements AutoCloseable {
      */
     static GatewayProcess startCommand(List<String> command, Path config, Map<String, String> environment)
             throws IOException, InterruptedException {
-        var builder = new ProcessBuilder(command).directory(config.getParent().toFile())
-                .redirectError(stderrOf(config).toFile());
-        builder.environment().remove("TOKEN_PROXY_CONFIG");
-        builder.environment().putAll(environment);
-        return awaitListening(builder.start(), config);
+        return awaitListening(run(command, config, environment), config);
     }
 
     private static GatewayProcess awaitListening(Process process, Path config)
@@ -106,9 +102,15 @@ final class GatewayProcess implements AutoCloseable {
             command.add("@" + jvmSettings(gatewayJar));
         }
         command.addAll(List.of("-jar", gatewayJar.toString(), "--config", config.toString()));
+        return run(command, config, Map.of());
+    }
+
+    /** Runs {@code command} in the config's folder, stderr to a file beside it, without {@code TOKEN_PROXY_CONFIG}. */
+    private static Process run(List<String> command, Path config, Map<String, String> environment) throws IOException {
         var builder = new ProcessBuilder(command).directory(config.getParent().toFile())
                 .redirectError(stderrOf(config).toFile());
         builder.environment().remove("TOKEN_PROXY_CONFIG");
+        builder.environment().putAll(environment);
         return builder.start();
     }
 
