@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * One attempt to send: to one upstream, with one credential.
  *
- * @param requestedModel the model the client asked for (possibly {@code upstream-id/model})
+ * @param requestedModel the model the client asked for, exactly as its body's top-level {@code model} has it (possibly
+ *                       {@code upstream-id/model}); adapters send the body untouched when it equals {@code upstreamModel}
  * @param upstreamModel  the model name to put in the upstream request (after prefix removal and mapping)
  * @param body           the client's JSON body, untouched; the adapter rewrites {@code model} when it differs
  * @param deadline       the request deadline; the attempt must give up by then

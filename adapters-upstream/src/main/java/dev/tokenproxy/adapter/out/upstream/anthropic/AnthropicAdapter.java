@@ -82,7 +82,7 @@ public final class AnthropicAdapter implements SendAttemptPort {
         boolean chat = request.format() == InboundFormat.CHAT;
         Optional<byte[]> body = chat
                 ? ChatToMessagesRequest.convert(request.body(), request.upstreamModel())
-                : Optional.of(MessagesRequestBody.forUpstream(request.body(), request.upstreamModel()));
+                : Optional.of(MessagesRequestBody.forUpstream(request));
         if (body.isEmpty()) {
             return notConvertible();
         }

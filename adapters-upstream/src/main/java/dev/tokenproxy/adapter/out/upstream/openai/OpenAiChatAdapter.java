@@ -79,7 +79,7 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         InboundFormat client = request.format();
         Optional<byte[]> chatBody = switch (client) {
-            case CHAT -> Optional.of(ChatRequestBody.forUpstream(request.body(), request.upstreamModel()));
+            case CHAT -> Optional.of(ChatRequestBody.forUpstream(request));
             case RESPONSES -> ResponsesToChatRequest.convert(request.body(), request.upstreamModel());
             case MESSAGES -> MessagesToChatRequest.convert(request.body(), request.upstreamModel());
         };

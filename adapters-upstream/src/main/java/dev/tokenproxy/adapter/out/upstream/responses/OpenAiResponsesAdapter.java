@@ -64,7 +64,7 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
         boolean chat = request.format() == InboundFormat.CHAT;
         Optional<byte[]> body = chat
                 ? ChatToResponsesRequest.convert(request.body(), request.upstreamModel())
-                : Optional.of(ResponsesRequestBody.forUpstream(request.body(), request.upstreamModel()));
+                : Optional.of(ResponsesRequestBody.forUpstream(request));
         if (body.isEmpty()) {
             return outcomes.notConvertible();
         }

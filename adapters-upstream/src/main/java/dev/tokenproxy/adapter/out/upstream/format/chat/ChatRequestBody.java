@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tokenproxy.application.port.out.AttemptRequest;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -9,6 +10,18 @@ import java.util.Objects;
 public final class ChatRequestBody {
 
     private ChatRequestBody() {
+    }
+
+    /**
+     * The attempt's body for its upstream. When the upstream takes the very name the client sent, the bytes go as they
+     * are without a look: the inbound edge read that name from this body's top-level {@code model} and refused a key
+     * given twice, so there is nothing to rewrite. This spares a second pass over the prompt for clients that write
+     * {@code model} after their messages.
+     */
+    public static byte[] forUpstream(AttemptRequest request) {
+        return request.requestedModel().equals(request.upstreamModel())
+                ? request.body()
+                : forUpstream(request.body(), request.upstreamModel());
     }
 
     public static byte[] forUpstream(byte[] clientBody, String upstreamModel) {

@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.format.messages;
 
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+import dev.tokenproxy.application.port.out.AttemptRequest;
 
 /**
  * A Messages client's body for a Messages upstream: its bytes verbatim unless the upstream knows the model by another
@@ -9,6 +10,11 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 public final class MessagesRequestBody {
 
     private MessagesRequestBody() {
+    }
+
+    /** See {@link ChatRequestBody#forUpstream(AttemptRequest)}. */
+    public static byte[] forUpstream(AttemptRequest request) {
+        return ChatRequestBody.forUpstream(request);
     }
 
     public static byte[] forUpstream(byte[] clientBody, String upstreamModel) {

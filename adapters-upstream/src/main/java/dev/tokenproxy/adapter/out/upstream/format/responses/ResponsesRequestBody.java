@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.format.responses;
 
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+import dev.tokenproxy.application.port.out.AttemptRequest;
 
 /**
  * A Responses client's body for a Responses upstream: its bytes verbatim unless the upstream knows the model by
@@ -9,6 +10,11 @@ import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 public final class ResponsesRequestBody {
 
     private ResponsesRequestBody() {
+    }
+
+    /** See {@link ChatRequestBody#forUpstream(AttemptRequest)}. */
+    public static byte[] forUpstream(AttemptRequest request) {
+        return ChatRequestBody.forUpstream(request);
     }
 
     public static byte[] forUpstream(byte[] clientBody, String upstreamModel) {
