@@ -75,6 +75,7 @@ public final class Main {
 
     /** @param configFile the {@code --config} argument, or null to use {@code TOKEN_PROXY_CONFIG} or the default */
     private static void run(String configFile, Optional<LogLevel> logLevel) {
+        StartUpWarmUp.begin();
         ConsoleLogging.install();
         // After the logging set-up, which resets every handler; before the start, so no moment goes unwatched.
         ListenerLossWatch.install(Main::exitListenerLost);
@@ -87,6 +88,7 @@ public final class Main {
             System.exit(EXIT_BAD_USAGE);
             return;
         }
+        StartUpWarmUp.afterConfiguration(config);
         ConsoleLogging.level(logLevel.orElse(config.logLevel()));
         ConsoleLogging.json(config.jsonLogs());
         log.log(Level.INFO, "token-proxy starting with configuration: " + config.source()

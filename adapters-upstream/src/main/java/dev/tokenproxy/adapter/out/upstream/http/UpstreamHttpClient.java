@@ -186,6 +186,19 @@ public final class UpstreamHttpClient implements AutoCloseable {
                 requests.prototype().dnsResolver(), requests.prototype().dnsAddressLookup(), Proxy.noProxy());
     }
 
+    /**
+     * Builds the JDK's default TLS context (it reads the whole trust store) and the TLS classes a client needs: about
+     * a seventh of the gateway's start-up. A caller may do it on another thread while the rest starts; the JDK keeps
+     * the one context, and a constructor that needs it waits for it rather than building a second.
+     */
+    public static void prepareDefaultTls() {
+        try {
+            SSLContext.getDefault().createSSLEngine().getSSLParameters();
+        } catch (NoSuchAlgorithmException | RuntimeException reportedByConstructor) {
+            // The constructor meets the same failure and reports it.
+        }
+    }
+
     private static SSLContext jdkDefaultContext() {
         try {
             return SSLContext.getDefault();

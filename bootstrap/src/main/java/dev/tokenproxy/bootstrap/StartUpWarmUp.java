@@ -1,0 +1,41 @@
+package dev.tokenproxy.bootstrap;
+
+import dev.tokenproxy.adapter.out.records.SqliteRecordStore;
+import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.bootstrap.config.GatewayConfig;
+
+/**
+ * Start-up work that does not depend on the rest, begun on other threads while the main thread reads the configuration
+ * and wires the gateway: the default TLS context (reading the JDK's trust store) and the SQLite native library were
+ * about a quarter of the time to the {@code listening} line, one after the other on one core. What is begun here is
+ * only what the main thread would do itself a moment later, with the same calls: the JDK and the libraries hand it
+ * what a warm-up thread already made, or let it wait for it. Nothing is begun that the configuration did not ask for,
+ * and nothing that may log: a start that fails on its configuration prints its one line and nothing else.
+ */
+final class StartUpWarmUp {
+
+    private StartUpWarmUp() {
+    }
+
+    /** Before the configuration is read: what every gateway needs. */
+    static void begin() {
+        start("token-proxy-warm-up-tls", UpstreamHttpClient::prepareDefaultTls);
+    }
+
+    /** Once the configuration is read: what it asks for. */
+    static void afterConfiguration(GatewayConfig config) {
+        if (config.records().enabled()) {
+            start("token-proxy-warm-up-records", SqliteRecordStore::loadDriver);
+        }
+    }
+
+    private static void start(String name, Runnable work) {
+        Thread.ofPlatform().name(name).daemon().start(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException | LinkageError ignored) {
+                // The main thread does the same work later and reports what fails there.
+            }
+        });
+    }
+}
