@@ -80,6 +80,10 @@ final class InterimResponseFilter implements Supplier<byte[]> {
         if (more == null) {
             return false;
         }
+        if (pending.length == 0) {
+            pending = more; // the usual case, a whole response head in one read: no copy
+            return true;
+        }
         byte[] joined = Arrays.copyOf(pending, pending.length + more.length);
         System.arraycopy(more, 0, joined, pending.length, more.length);
         pending = joined;
