@@ -127,8 +127,6 @@ public final class UpstreamExchange implements AutoCloseable {
             if (declared.isPresent()) {
                 // Twice: the bytes as they arrive, and the array they are copied into at the end.
                 reserved = reserve(2 * declared.getAsLong());
-            }
-            if (declared.isPresent()) {
                 return readDeclared((int) declared.getAsLong());
             }
             var all = new ByteArrayOutputStream(READ_BUFFER_BYTES);

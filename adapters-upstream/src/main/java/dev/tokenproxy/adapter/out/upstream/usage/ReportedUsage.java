@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import java.util.Optional;
  */
 final class ReportedUsage {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Read on every answer and usage chunk: the mapper whose buffers all threads share (see {@link ChatJson}). */
+    private static final ObjectMapper JSON = ChatJson.MAPPER;
     private static final byte[] USAGE_FIELD = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
     private ReportedUsage() {
