@@ -4,7 +4,6 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
-import io.helidon.common.socket.NioSocket;
 import io.helidon.common.socket.TlsSocket;
 import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.ConnectionKey;
@@ -82,7 +81,7 @@ final class ChannelConnection implements ClientConnection {
                 tls.startHandshake();
                 socket = TlsSocket.client(tls, channelId);
             } else {
-                socket = NioSocket.client(channel, channelId);
+                socket = new ChannelSocket(channel, channelId);
             }
         } catch (IOException e) {
             closeResource();
@@ -188,10 +187,14 @@ final class ChannelConnection implements ClientConnection {
         }
     }
 
-    /** Collects small writes (the request head) and sends them with the body in as few packets as possible. */
+    /**
+     * Collects small writes (the request head) and sends them with the body in as few packets as possible. Its
+     * buffer lives from a request's first write to its flush: an open stream or a pooled connection holds none.
+     */
     private static final class SocketWriter implements DataWriter {
+        private static final int FIRST_BUFFER_BYTES = 1024;
         private final HelidonSocket socket;
-        private final BufferData buffer = BufferData.growing(WRITE_BUFFER_BYTES);
+        private BufferData buffer;
 
         SocketWriter(HelidonSocket socket) {
             this.socket = socket;
@@ -206,12 +209,16 @@ final class ChannelConnection implements ClientConnection {
 
         @Override
         public void write(BufferData data) {
-            if (buffer.available() + data.available() > WRITE_BUFFER_BYTES) {
+            int held = buffer == null ? 0 : buffer.available();
+            if (held + data.available() > WRITE_BUFFER_BYTES) {
                 flush();
             }
             if (data.available() > WRITE_BUFFER_BYTES) {
                 socket.write(data);
             } else {
+                if (buffer == null) {
+                    buffer = BufferData.growing(FIRST_BUFFER_BYTES);
+                }
                 buffer.write(data);
             }
         }
@@ -230,9 +237,10 @@ final class ChannelConnection implements ClientConnection {
 
         @Override
         public void flush() {
-            if (buffer.available() > 0) {
-                socket.write(buffer);
-                buffer.reset();
+            BufferData held = buffer;
+            buffer = null;
+            if (held != null && held.available() > 0) {
+                socket.write(held);
             }
         }
     }
