@@ -70,6 +70,15 @@ class ConnectionGuardTest {
     }
 
     @Test
+    void theListenerUsesHelidonsPlainSocketsWhichKeepNoWriteBuffer() {
+        var listener = io.helidon.webserver.WebServer.builder();
+
+        guard(10).configure(listener);
+
+        assertThat(listener.useNio()).as("Helidon's NIO socket holds 8 KiB more per open connection").isFalse();
+    }
+
+    @Test
     void aNewConnectionOverTheLimitReplacesTheConnectionIdleLongest() {
         var guard = guard(2);
         var oldest = Client.connect(guard);
