@@ -70,7 +70,10 @@ public final class ConnectionGuard implements AutoCloseable {
                 .idleConnectionTimeout(limits.idleTimeout())
                 // Helidon's NIO socket keeps a fixed 8 KiB read and a fixed 8 KiB write buffer per connection for
                 // its whole life; its plain socket only the read one. At 1,000 open streams that is 8 MB of heap.
-                .useNio(false);
+                .useNio(false)
+                // A streamed response writes each chunk whole and flushes it (ForwardResultWriter), so Helidon's
+                // 4 KiB response buffer would only copy it, and be held for the stream's whole life.
+                .writeBufferSize(0);
     }
 
     /** Starts the reaper, the one thread that closes connections past their deadline. */

@@ -70,12 +70,13 @@ class ConnectionGuardTest {
     }
 
     @Test
-    void theListenerUsesHelidonsPlainSocketsWhichKeepNoWriteBuffer() {
+    void theListenerKeepsNoWriteBufferPerConnectionOrPerStreamedResponse() {
         var listener = io.helidon.webserver.WebServer.builder();
 
         guard(10).configure(listener);
 
         assertThat(listener.useNio()).as("Helidon's NIO socket holds 8 KiB more per open connection").isFalse();
+        assertThat(listener.writeBufferSize()).as("a streamed response's buffer, held while it streams").isZero();
     }
 
     @Test
