@@ -53,11 +53,6 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     }
 
     /**
-     * Opens (creating and migrating) the store in {@code dataDir}.
-     *
-     * @throws StoreUnavailableException with a one-line message naming the file, when it cannot be opened or written
-     */
-    /**
      * Loads the SQLite driver and its native library, which is a tenth of the gateway's start-up: a caller may do it
      * on another thread while the rest starts, and {@link #open} then finds it done. Failing here changes nothing:
      * {@link #open} meets the same failure and reports it.
@@ -71,6 +66,11 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         }
     }
 
+    /**
+     * Opens (creating and migrating) the store in {@code dataDir}.
+     *
+     * @throws StoreUnavailableException with a one-line message naming the file, when it cannot be opened or written
+     */
     public static SqliteRecordStore open(Path dataDir) {
         Path file = dataDir.resolve(FILE_NAME);
         Connection writer = null;
