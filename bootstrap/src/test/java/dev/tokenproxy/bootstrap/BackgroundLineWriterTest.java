@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -72,7 +73,7 @@ class BackgroundLineWriterTest {
                 out.write(bytes, off, len);
             }
         };
-        var writer = new BackgroundLineWriter(stuck, 10);
+        var writer = new BackgroundLineWriter(stuck, 10, BackgroundLineWriter.DEFAULT_GATHER);
         writer.publish(line("first"));
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue(); // the writer thread is stuck in write
 
@@ -85,6 +86,38 @@ class BackgroundLineWriterTest {
         String shown = out.toString(StandardCharsets.UTF_8);
         assertThat(shown).contains("first").contains("waiting 0").contains("waiting 9").doesNotContain("waiting 10")
                 .contains("(15 log lines dropped: the log output did not keep up)");
+        writer.close();
+    }
+
+    @Test
+    void linesThatArriveWhileTheWriterGathersAreWrittenInOneWrite() throws Exception {
+        var writes = new ArrayList<String>();
+        var written = new CountDownLatch(1);
+        OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public synchronized void write(byte[] bytes, int off, int len) {
+                writes.add(new String(bytes, off, len, StandardCharsets.UTF_8));
+                written.countDown();
+            }
+        };
+        // A gathering time far longer than publishing takes, so that the batch does not depend on this thread's speed.
+        var writer = new BackgroundLineWriter(out, 1_000, Duration.ofSeconds(1));
+        writer.publish(line("line 0"));
+        assertThat(written.await(100, TimeUnit.MILLISECONDS)).as("the first line is held while more gather").isFalse();
+        for (int i = 1; i < 100; i++) {
+            writer.publish(line("line " + i));
+        }
+
+        assertThat(written.await(10, TimeUnit.SECONDS)).isTrue(); // no flush: the writer thread wrote them
+        synchronized (out) {
+            assertThat(writes).singleElement().satisfies(batch ->
+                    assertThat(batch.lines()).hasSize(100).first().asString().endsWith(" - line 0"));
+        }
         writer.close();
     }
 
