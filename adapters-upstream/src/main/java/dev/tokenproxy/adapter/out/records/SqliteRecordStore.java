@@ -35,6 +35,12 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     public static final String FILE_NAME = "records.db";
     /** How long a write waits for a lock held elsewhere before it counts as failed. */
     private static final int BUSY_TIMEOUT_MILLIS = 2_000;
+    /**
+     * Rows per run of the insert statement within a batch's one transaction. A run is one native call that holds its
+     * core until it is done: a whole 1,000-record batch held a one-core gateway for 5-10 ms while requests waited
+     * (benchmark.md, fourth pass), and the writer yields between runs of this size (well under a millisecond).
+     */
+    static final int ROWS_PER_RUN = 64;
 
     private static final String COLUMNS = "request_id, attempt, at_ms, format, requested_model, served_model, "
             + "upstream_id, credential_id, status, outcome, retry_reason, detail, answered, first_output_ms, total_ms, "
@@ -103,9 +109,16 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         try {
             writer.setAutoCommit(false);
             try (var insert = writer.prepareStatement(INSERT)) {
+                int pending = 0;
                 for (var record : records) {
                     bind(insert, record);
                     insert.addBatch();
+                    if (++pending == ROWS_PER_RUN) {
+                        insert.executeBatch();
+                        pending = 0;
+                        // Let a request thread that waits for this core in before the next run.
+                        Thread.yield();
+                    }
                 }
                 insert.executeBatch();
                 writer.commit();

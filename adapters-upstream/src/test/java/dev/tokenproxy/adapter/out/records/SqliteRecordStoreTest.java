@@ -1,0 +1,46 @@
+package dev.tokenproxy.adapter.out.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenproxy.domain.attempt.TokenUsage;
+import dev.tokenproxy.domain.cooldown.CredentialKey;
+import dev.tokenproxy.domain.record.AttemptRecord;
+import dev.tokenproxy.domain.record.RecordOutcome;
+import dev.tokenproxy.domain.routing.InboundFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteRecordStoreTest {
+
+    @TempDir
+    Path dataDir;
+
+    private static AttemptRecord record(String requestId, int inputTokens) {
+        return new AttemptRecord(requestId, 1, Instant.parse("2026-12-03T12:00:00Z"), InboundFormat.CHAT,
+                "gpt-4o-mini", Optional.of("gpt-4o-mini"), Optional.of(new CredentialKey("bench", "key-1")), 200,
+                RecordOutcome.SUCCESS, Optional.empty(), Optional.empty(), true, Optional.of(Duration.ofMillis(3)),
+                Duration.ofMillis(4), new TokenUsage(inputTokens, 0, 0, 7, 0), true);
+    }
+
+    @Test
+    void aBatchWrittenInSeveralStatementRunsKeepsEveryRecordOnce() {
+        // Three whole runs and a part: the rows of every run and of the last, short one must all land, none twice.
+        int count = 3 * SqliteRecordStore.ROWS_PER_RUN + 5;
+        var batch = new ArrayList<AttemptRecord>();
+        for (int i = 0; i < count; i++) {
+            batch.add(record("req_%04d".formatted(i), i));
+        }
+        try (var store = SqliteRecordStore.open(dataDir)) {
+            store.saveAll(batch);
+
+            for (int i = 0; i < count; i++) {
+                assertThat(store.recordsOf("req_%04d".formatted(i))).as("request %d", i).containsExactly(batch.get(i));
+            }
+        }
+    }
+}
