@@ -10,7 +10,8 @@
 #
 # Environment: JAR (default bootstrap/target/token-proxy.jar), JVM_FILE (default its token-proxy.jvm), EXTRA (more
 # JVM options, e.g. a JFR recording), BENCH (default ../shared/bench), OUT (default /tmp/token-proxy-long-runs),
-# BENCH_BODY_FILE (a request body file for soak and latency, as run.sh takes it).
+# BENCH_BODY_FILE (a request body file for soak and latency, as run.sh takes it), GATEWAY_YAML (more top-level lines
+# for the gateway's config, e.g. 'records: { enabled: false }').
 # Every mode also prints the share of CPU time the host stole while it measured (/proc/stat): on a shared virtual
 # machine, runs with much of it are not comparable with runs without.
 set -euo pipefail
@@ -38,7 +39,7 @@ sed -e "s|@PORT@|18080|g" -e "s|@API_KEY@|sk-bench-key|g" -e "s|@SSE_CHUNKS@|20|
 taskset -c 1 nginx -p "$out/nginx/" -e "$out/nginx/logs/error.log" -c nginx.conf > /dev/null 2>&1 &
 printf '%s\n' 'listen: { host: 127.0.0.1, port: 18090 }' "data_dir: $out/data" 'upstreams:' \
   '  - { id: bench, provider: openai, base_url: "http://127.0.0.1:18080/v1", api_keys: ["sk-bench-key"] }' \
-  > "$out/gateway.yaml"
+  "${GATEWAY_YAML:-}" > "$out/gateway.yaml"
 # shellcheck disable=SC2086 # EXTRA is a list of options
 taskset -c 0 "$java_bin" @"$jvm_file" ${EXTRA:-} -Xlog:gc:file="$out/gc.log" -jar "$jar" --config "$out/gateway.yaml" \
   > "$out/gateway.out" 2> "$out/gateway.err" &
