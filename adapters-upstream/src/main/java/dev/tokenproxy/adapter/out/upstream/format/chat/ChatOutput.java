@@ -10,7 +10,7 @@ public final class ChatOutput {
      * Fields whose presence is output. {@code reasoning} is what several OpenAI-compatible servers (vLLM, OpenRouter)
      * use instead of {@code reasoning_content}; {@code function_call} is the legacy form of a tool call.
      */
-    private static final List<String> OUTPUT_FIELDS = List.of(
+    static final List<String> OUTPUT_FIELDS = List.of(
             "content", "reasoning_content", "reasoning", "tool_calls", "function_call", "refusal", "audio");
 
     private ChatOutput() {

@@ -51,7 +51,9 @@ public final class ChatStreamDialect implements StreamDialect<SseItem> {
     public DialectStep step(SseItem item) {
         return switch (item) {
             case SseItem.Comment comment -> new DialectStep.KeepAlive(SseFrames.comment(comment.text()));
-            case SseItem.Event event -> chunk(ChatChunk.of(event.data()));
+            // A chunk passes on as it came unless its model is echoed, which needs the tree to rewrite it.
+            case SseItem.Event event ->
+                    chunk(echoModel == null ? ChatChunk.scan(event.data()) : ChatChunk.of(event.data()));
         };
     }
 
