@@ -7,6 +7,9 @@
 #                                                        before the end; heap after each, RSS, CPU per request
 #   benchmarks/scripts/long-runs.sh streams  [N]        N slow streams at once (20 chunks 1 s apart); RSS per stream
 #   benchmarks/scripts/long-runs.sh latency  [SECONDS]  one connection, warm: p50/p90/p99 beside direct's
+#   benchmarks/scripts/long-runs.sh sched    [SECONDS]  one connection after 60 s of it (the JIT done), with the
+#                                                        kernel's scheduler trace of core 0 (perf sched): how often
+#                                                        the request carrier waited for the core, and which threads ran
 #
 # Environment: JAR (default bootstrap/target/token-proxy.jar), JVM_FILE (default its token-proxy.jvm), EXTRA (more
 # JVM options, e.g. a JFR recording), BENCH (default ../shared/bench), OUT (default /tmp/token-proxy-long-runs),
@@ -16,7 +19,7 @@
 # machine, runs with much of it are not comparable with runs without.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mode=${1:?usage: long-runs.sh soak|streams|latency [SECONDS|N]}
+mode=${1:?usage: long-runs.sh soak|streams|latency|sched [SECONDS|N]}
 arg=${2:-}
 root=$PWD
 bench=${BENCH:-$root/../shared/bench}
@@ -121,8 +124,28 @@ case $mode in
     done
     echo "CPU stolen by the host: $direct_stolen while direct ran, $proxy_stolen while the proxy ran"
     ;;
+  sched)
+    seconds=${arg:-20}
+    command -v perf > /dev/null || { echo "perf is needed for sched" >&2; exit 2; }
+    load -c32 -d20s "$proxy" > "$out/warm-up.txt"
+    load -c1 -d60s "$proxy" > /dev/null # the idle paths of the scheduler get compiled (docs/benchmark.md, fourth pass)
+    read -ra host0 <<< "$(host_ticks)"
+    load -c1 -d"${seconds}s" --latency "$proxy" > "$out/proxy.txt" &
+    loader=$!
+    sleep 2
+    perf sched record -C 0 -o "$out/sched.data" -- sleep 5 > /dev/null 2>&1
+    wait "$loader"
+    echo "proxy: $(grep -E '^ +(50|90|99)%' "$out/proxy.txt" | awk '{printf "p%s %s  ", $1, $2}' | tr -d '%')"
+    # timehist columns: time, cpu, task, wait, scheduling delay, run time (ms); task names may hold spaces.
+    perf sched timehist -i "$out/sched.data" -C 0 2> /dev/null | awk 'NR > 3 {
+        name = substr($0, 25, 30); sub(/\[.*/, "", name); gsub(/ +$/, "", name); run[name] += $NF
+        if (name ~ /^ForkJoinPool/ && $(NF - 1) > 1) { waits++; if ($(NF - 1) > 2) long++ } }
+      END { printf "in 5 s: the request carrier waited > 1 ms for the core %d times (> 2 ms: %d)\nrun time (ms):", waits, long
+        for (n in run) if (run[n] >= 5) printf " %s=%.0f", n, run[n]; print "" }'
+    echo "CPU stolen by the host: $(stolen_since "${host0[@]}")"
+    ;;
   *)
-    echo "usage: long-runs.sh soak|streams|latency [SECONDS|N]" >&2
+    echo "usage: long-runs.sh soak|streams|latency|sched [SECONDS|N]" >&2
     exit 2
     ;;
 esac
