@@ -32,9 +32,7 @@ public record ChatChunk(Kind kind, String data, ObjectNode json, String finishRe
      * not settle alone (a repeated field, a choice that is not an object), is read by {@link #of} instead.
      */
     public static ChatChunk scan(String data) {
-        if ("[DONE]".equals(data.strip())) {
-            return new ChatChunk(Kind.DONE, data, null, null);
-        }
+        // [DONE] too goes to the tree's reading: the scan stops at its first token, which is not an object's.
         return ChatChunkScan.read(data).orElseGet(() -> of(data));
     }
 
