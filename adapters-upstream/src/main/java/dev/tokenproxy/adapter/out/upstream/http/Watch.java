@@ -37,14 +37,23 @@ final class Watch {
     private volatile Runnable abortAction = () -> { };
     private volatile boolean reusable = true;
 
+    /** @param startNanos in {@link Watchdog#now()} time */
     Watch(Watchdog watchdog, ExchangeLimits limits, long startNanos) {
         this.watchdog = watchdog;
-        this.connectLimit = limits.connect().toNanos();
-        this.firstOutputLimit = limits.firstOutput().toNanos();
-        this.idleLimit = limits.idle().toNanos();
+        this.connectLimit = nanos(limits.connect());
+        this.firstOutputLimit = nanos(limits.firstOutput());
+        this.idleLimit = nanos(limits.idle());
         this.startNanos = startNanos;
-        this.deadlineNanos = startNanos + limits.untilDeadline().toNanos();
+        this.deadlineNanos = Watchdog.plus(startNanos, nanos(limits.untilDeadline()));
         this.lastActivityNanos = startNanos;
+    }
+
+    private static long nanos(java.time.Duration limit) {
+        try {
+            return limit.toNanos();
+        } catch (ArithmeticException centuries) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** What an abort does: close the connection, from the watchdog's thread. */
@@ -57,8 +66,11 @@ final class Watch {
     }
 
     void requestSending() {
-        sentNanos = Watchdog.now();
+        long now = Watchdog.now();
+        sentNanos = now;
         phase = Phase.AWAITING_RESPONSE;
+        // The first-output limit may be shorter than the connect limit the scheduled check was set for.
+        watchdog.checkBy(Watchdog.plus(now, firstOutputLimit));
     }
 
     void responseStarted() {
@@ -78,8 +90,10 @@ final class Watch {
     /** Brings the deadline forward to at most {@code nanos} from now, e.g. to bound reading a stream's last bytes. */
     void shortenDeadline(long nanos) {
         long now = Watchdog.now();
-        if (now + nanos - deadlineNanos < 0) {
-            deadlineNanos = now + nanos;
+        long shortened = Watchdog.plus(now, nanos);
+        if (shortened < deadlineNanos) {
+            deadlineNanos = shortened;
+            watchdog.checkBy(shortened);
         }
     }
 
@@ -89,8 +103,11 @@ final class Watch {
     }
 
     void readStarted() {
-        lastActivityNanos = Watchdog.now();
+        long now = Watchdog.now();
+        lastActivityNanos = now;
         reading = true;
+        // Usually later than the check already scheduled (the previous read's idle limit): a volatile read, no more.
+        watchdog.checkBy(Watchdog.plus(now, idleLimit));
     }
 
     void readEnded() {
@@ -145,22 +162,47 @@ final class Watch {
 
     private WatchEnd expired(long now) {
         Phase current = phase;
-        if (now - deadlineNanos >= 0) {
+        if (now >= deadlineNanos) {
             return WatchEnd.DEADLINE;
         }
         if (current == Phase.CONNECTING) {
-            return now - startNanos >= connectLimit ? WatchEnd.CONNECT_TIMEOUT : null;
+            return now >= Watchdog.plus(startNanos, connectLimit) ? WatchEnd.CONNECT_TIMEOUT : null;
         }
         if (current == Phase.CONNECTED) {
             return null;
         }
-        if (!outputSeen && now - sentNanos >= firstOutputLimit) {
+        if (!outputSeen && now >= Watchdog.plus(sentNanos, firstOutputLimit)) {
             return WatchEnd.FIRST_OUTPUT_TIMEOUT;
         }
         // Idle is silence while we wait for the upstream; time the caller spends elsewhere is not its fault.
-        if (current == Phase.RECEIVING && reading && now - lastActivityNanos >= idleLimit) {
+        if (current == Phase.RECEIVING && reading && now >= Watchdog.plus(lastActivityNanos, idleLimit)) {
             return WatchEnd.IDLE_TIMEOUT;
         }
         return null;
+    }
+
+    /**
+     * The earliest moment ({@link Watchdog#now()} time) at which a limit can pass as things stand, or
+     * {@link Watchdog#NONE} once the watch has ended. A state change that brings it earlier tells the watchdog itself.
+     */
+    long nextExpiry() {
+        if (end.get() != null) {
+            return Watchdog.NONE;
+        }
+        Phase current = phase;
+        long next = deadlineNanos;
+        if (current == Phase.CONNECTING) {
+            return Math.min(next, Watchdog.plus(startNanos, connectLimit));
+        }
+        if (current == Phase.CONNECTED) {
+            return next;
+        }
+        if (!outputSeen) {
+            next = Math.min(next, Watchdog.plus(sentNanos, firstOutputLimit));
+        }
+        if (current == Phase.RECEIVING && reading) {
+            next = Math.min(next, Watchdog.plus(lastActivityNanos, idleLimit));
+        }
+        return next;
     }
 }
