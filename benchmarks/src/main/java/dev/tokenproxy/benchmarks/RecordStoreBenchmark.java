@@ -30,11 +30,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * What the record writer pays per record: one store transaction of a gathered batch (1,000 requests' final records,
  * as 100 ms of traffic at 10k requests per second gives), reported per record. The file grows over the run as it
- * does in service; retention is not swept here.
+ * does in service; retention is not swept here. {@link #saveALoneRecord} is the other end: one record per transaction.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,10 +67,11 @@ public class RecordStoreBenchmark {
 
     /** Fresh request ids each time, so the indexes see what they see in service: ever new keys. */
     @Setup(Level.Invocation)
-    public void newBatch() {
-        batch = new ArrayList<>(BATCH);
+    public void newBatch(BenchmarkParams params) {
+        int size = params.getBenchmark().endsWith("saveALoneRecord") ? 1 : BATCH;
+        batch = new ArrayList<>(size);
         Instant at = Instant.now();
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < size; i++) {
             batch.add(new AttemptRecord(nextId(), 1, at, InboundFormat.CHAT, "gpt-4o-mini",
                     Optional.of("gpt-4o-mini"), Optional.of(new CredentialKey("bench", "key-1")), 200,
                     RecordOutcome.SUCCESS, Optional.empty(), Optional.empty(), true,
@@ -85,6 +87,15 @@ public class RecordStoreBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void saveAGatheredBatch() {
+        store.saveAll(batch);
+    }
+
+    /**
+     * A transaction of one record: what the writer pays when traffic is sparse (one request per gathering window, e.g.
+     * one stream at a time), where nothing shares the transaction's fixed cost.
+     */
+    @Benchmark
+    public void saveALoneRecord() {
         store.saveAll(batch);
     }
 

@@ -51,6 +51,11 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     private final Path file;
     private final Connection writer;
     private final Connection reader;
+    /**
+     * The insert, compiled once and kept: compiling it again for every batch was about a third of what a batch of one
+     * record costs, which is every batch when traffic is sparse (benchmark.md, fifth pass). Guarded by {@code this}.
+     */
+    private PreparedStatement insert;
 
     private SqliteRecordStore(Path file, Connection writer, Connection reader) {
         this.file = file;
@@ -108,7 +113,10 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     public synchronized void saveAll(List<AttemptRecord> records) {
         try {
             writer.setAutoCommit(false);
-            try (var insert = writer.prepareStatement(INSERT)) {
+            try {
+                if (insert == null) {
+                    insert = writer.prepareStatement(INSERT);
+                }
                 int pending = 0;
                 for (var record : records) {
                     bind(insert, record);
@@ -122,8 +130,11 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                 }
                 insert.executeBatch();
                 writer.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 writer.rollback();
+                // Compiled afresh next time: a failure may leave it unusable, or holding rows of this batch.
+                closeQuietly(insert);
+                insert = null;
                 throw e;
             } finally {
                 writer.setAutoCommit(true);
@@ -312,12 +323,12 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         }
     }
 
-    private static void closeQuietly(Connection connection) {
+    private static void closeQuietly(AutoCloseable connection) {
         if (connection != null) {
             try {
                 connection.close();
-            } catch (SQLException ignored) {
-                // Closing at shutdown: nothing is left to do with an error.
+            } catch (Exception ignored) {
+                // Closing at shutdown or after a failure: nothing is left to do with an error.
             }
         }
     }

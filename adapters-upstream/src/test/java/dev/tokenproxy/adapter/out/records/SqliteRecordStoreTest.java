@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.out.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -8,9 +9,11 @@ import dev.tokenproxy.domain.record.AttemptRecord;
 import dev.tokenproxy.domain.record.RecordOutcome;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,42 @@ class SqliteRecordStoreTest {
             for (int i = 0; i < count; i++) {
                 assertThat(store.recordsOf("req_%04d".formatted(i))).as("request %d", i).containsExactly(batch.get(i));
             }
+        }
+    }
+
+    @Test
+    void batchesAfterTheFirstReuseTheInsertAndKeepOnlyTheirOwnRows() {
+        try (var store = SqliteRecordStore.open(dataDir)) {
+            store.saveAll(List.of(record("req_a", 1)));
+            store.saveAll(List.of(record("req_b", 2), record("req_c", 3)));
+
+            assertThat(store.recordsOf("req_a")).containsExactly(record("req_a", 1));
+            assertThat(store.recordsOf("req_b")).containsExactly(record("req_b", 2));
+            assertThat(store.recordsOf("req_c")).containsExactly(record("req_c", 3));
+        }
+    }
+
+    @Test
+    void aBatchThatFailedLeavesNothingBehindForTheNext() throws Exception {
+        try (var store = SqliteRecordStore.open(dataDir)) {
+            store.saveAll(List.of(record("req_before", 1)));
+            // Another writer holds the file's write lock past the store's busy timeout: the batch fails.
+            try (var other = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME))) {
+                try (var statement = other.createStatement()) {
+                    statement.execute("BEGIN IMMEDIATE");
+                }
+                assertThatThrownBy(() -> store.saveAll(List.of(record("req_failed", 2))))
+                        .isInstanceOf(SqliteRecordStore.StoreUnavailableException.class);
+                try (var statement = other.createStatement()) {
+                    statement.execute("ROLLBACK");
+                }
+            }
+
+            store.saveAll(List.of(record("req_after", 3)));
+
+            assertThat(store.recordsOf("req_failed")).isEmpty();
+            assertThat(store.recordsOf("req_after")).containsExactly(record("req_after", 3));
+            assertThat(store.recordsOf("req_before")).containsExactly(record("req_before", 1));
         }
     }
 }
