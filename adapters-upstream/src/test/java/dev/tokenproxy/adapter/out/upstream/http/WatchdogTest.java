@@ -16,13 +16,11 @@ class WatchdogTest {
     @Test
     void aLimitThatPassesAbortsTheExchange() throws InterruptedException {
         try (var watchdog = new Watchdog()) {
-            var aborted = new CountDownLatch(1);
             var watch = watchdog.start(new ExchangeLimits(Duration.ofMillis(20), Duration.ofSeconds(5),
                     Duration.ofSeconds(5), Duration.ofSeconds(30)));
-            watch.onAbort(aborted::countDown);
+            var aborted = abortOf(watch);
 
-            assertThat(aborted.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(watch.ending()).isEqualTo(WatchEnd.CONNECT_TIMEOUT);
+            assertEndedBy(watch, aborted, WatchEnd.CONNECT_TIMEOUT);
         }
     }
 
@@ -61,52 +59,44 @@ class WatchdogTest {
     void aShortLimitOfAnExchangeThatStartsLaterStillPassesOnTime() throws InterruptedException {
         try (var watchdog = new Watchdog()) {
             watchdog.start(LONG_LIMITS);
-            var aborted = new CountDownLatch(1);
             var watch = watchdog.start(new ExchangeLimits(SHORT, LONG, LONG, Duration.ofSeconds(60)));
-            watch.onAbort(aborted::countDown);
+            var aborted = abortOf(watch);
 
-            assertThat(aborted.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(watch.ending()).isEqualTo(WatchEnd.CONNECT_TIMEOUT);
+            assertEndedBy(watch, aborted, WatchEnd.CONNECT_TIMEOUT);
         }
     }
 
     @Test
     void aFirstOutputLimitShorterThanTheConnectLimitPassesOnTime() throws InterruptedException {
         try (var watchdog = new Watchdog()) {
-            var aborted = new CountDownLatch(1);
             var watch = watchdog.start(new ExchangeLimits(LONG, SHORT, LONG, Duration.ofSeconds(60)));
-            watch.onAbort(aborted::countDown);
+            var aborted = abortOf(watch);
             watch.connected();
             watch.requestSending();
 
-            assertThat(aborted.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(watch.ending()).isEqualTo(WatchEnd.FIRST_OUTPUT_TIMEOUT);
+            assertEndedBy(watch, aborted, WatchEnd.FIRST_OUTPUT_TIMEOUT);
         }
     }
 
     @Test
     void anIdleLimitShorterThanTheOthersPassesOnTime() throws InterruptedException {
         try (var watchdog = new Watchdog()) {
-            var aborted = new CountDownLatch(1);
             var watch = receiving(watchdog, new ExchangeLimits(LONG, LONG, SHORT, Duration.ofSeconds(60)));
-            watch.onAbort(aborted::countDown);
+            var aborted = abortOf(watch);
             watch.readStarted();
 
-            assertThat(aborted.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(watch.ending()).isEqualTo(WatchEnd.IDLE_TIMEOUT);
+            assertEndedBy(watch, aborted, WatchEnd.IDLE_TIMEOUT);
         }
     }
 
     @Test
     void aShortenedDeadlinePassesOnTime() throws InterruptedException {
         try (var watchdog = new Watchdog()) {
-            var aborted = new CountDownLatch(1);
             var watch = receiving(watchdog, LONG_LIMITS);
-            watch.onAbort(aborted::countDown);
+            var aborted = abortOf(watch);
             watch.shortenDeadline(SHORT.toNanos());
 
-            assertThat(aborted.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(watch.ending()).isEqualTo(WatchEnd.DEADLINE);
+            assertEndedBy(watch, aborted, WatchEnd.DEADLINE);
         }
     }
 
@@ -142,6 +132,19 @@ class WatchdogTest {
             watch.check(Watchdog.now());
             assertThat(watch.ending()).isNull();
         }
+    }
+
+    private static CountDownLatch abortOf(Watch watch) {
+        var aborted = new CountDownLatch(1);
+        watch.onAbort(aborted::countDown);
+        return aborted;
+    }
+
+    /** Within 5 s, where the limits under test are 20-50 ms and the others 30 s: it passed on time, not at 30 s. */
+    private static void assertEndedBy(Watch watch, CountDownLatch aborted, WatchEnd expected)
+            throws InterruptedException {
+        assertThat(aborted.await(5, TimeUnit.SECONDS)).as("aborted").isTrue();
+        assertThat(watch.ending()).isEqualTo(expected);
     }
 
     /** A watch whose response has started and whose first output was seen: only idle and deadline apply. */
