@@ -16,6 +16,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
@@ -190,11 +191,17 @@ final class ChannelConnection implements ClientConnection {
     /**
      * Collects small writes (the request head) and sends them with the body in as few packets as possible. Its
      * buffer lives from a request's first write to its flush: an open stream or a pooled connection holds none.
+     * A write larger than the buffer goes to the socket as it is, after what is held.
+     *
+     * <p>A plain array rather than Helidon's growing buffer: in Helidon 4.5.0 {@code GrowingBufferData.write(BufferData)}
+     * does not count what it wrote, so growing loses it (a head followed by a body that together pass its first size
+     * went out as zeros).
      */
     private static final class SocketWriter implements DataWriter {
         private static final int FIRST_BUFFER_BYTES = 1024;
         private final HelidonSocket socket;
-        private BufferData buffer;
+        private byte[] buffer;
+        private int held;
 
         SocketWriter(HelidonSocket socket) {
             this.socket = socket;
@@ -209,18 +216,19 @@ final class ChannelConnection implements ClientConnection {
 
         @Override
         public void write(BufferData data) {
-            int held = buffer == null ? 0 : buffer.available();
-            if (held + data.available() > WRITE_BUFFER_BYTES) {
+            int length = data.available();
+            if (held + length > WRITE_BUFFER_BYTES) {
                 flush();
             }
-            if (data.available() > WRITE_BUFFER_BYTES) {
+            if (length > WRITE_BUFFER_BYTES) {
                 socket.write(data);
-            } else {
-                if (buffer == null) {
-                    buffer = BufferData.growing(FIRST_BUFFER_BYTES);
-                }
-                buffer.write(data);
+                return;
             }
+            if (buffer == null || buffer.length < held + length) {
+                int size = Math.max(FIRST_BUFFER_BYTES, Integer.highestOneBit(held + length - 1) << 1);
+                buffer = buffer == null ? new byte[size] : Arrays.copyOf(buffer, size);
+            }
+            held += data.read(buffer, held, length);
         }
 
         @Override
@@ -237,10 +245,12 @@ final class ChannelConnection implements ClientConnection {
 
         @Override
         public void flush() {
-            BufferData held = buffer;
+            byte[] bytes = buffer;
+            int length = held;
             buffer = null;
-            if (held != null && held.available() > 0) {
-                socket.write(held);
+            held = 0;
+            if (length > 0) {
+                socket.write(BufferData.create(bytes, 0, length));
             }
         }
     }

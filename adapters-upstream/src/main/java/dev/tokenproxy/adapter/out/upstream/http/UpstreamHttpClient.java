@@ -146,7 +146,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
                     .headers(h -> headers.forEach((name, value) -> h.set(HeaderNames.create(name), value)));
             // The first-output clock starts once our own preparation is done: it measures the upstream.
             watch.requestSending();
-            Http1ClientResponse response = body == null ? request.request() : request.submit(body);
+            Http1ClientResponse response = body == null ? request.request() : sendBody(request, body);
             watch.responseStarted();
             return new UpstreamExchange(response, watch, maxBufferedBodyBytes, budget);
         } catch (RuntimeException e) {
@@ -160,6 +160,20 @@ public final class UpstreamHttpClient implements AutoCloseable {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Sends the body as it is. {@code submit(byte[])} would first copy it, head and all, into one growing buffer: a
+     * second copy of a prompt of hundreds of KB for each attempt, and with it twice the bytes a large request keeps
+     * alive while it waits for its upstream. Through the output stream, with the length declared, Helidon hands the
+     * array itself to the connection's writer ({@code ChannelConnection}), which writes it to the socket.
+     */
+    private static Http1ClientResponse sendBody(Http1ClientRequest request, byte[] body) {
+        return request.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+                .outputStream(out -> {
+                    out.write(body);
+                    out.close();
+                });
     }
 
     /** A reused connection broke before any response byte: worth one resend on a new connection. */
