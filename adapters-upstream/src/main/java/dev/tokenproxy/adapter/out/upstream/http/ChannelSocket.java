@@ -29,6 +29,13 @@ final class ChannelSocket implements HelidonSocket {
 
     static final int SMALL_READ = 2048;
     static final int LARGE_READ = 64 * 1024;
+    /**
+     * The most handed to the channel in one write. The JDK copies a heap buffer into a temporary native buffer of the
+     * size of the write and keeps that buffer for the carrier thread: a 19 MB prompt written in one call would leave
+     * 19 MB of native memory behind on every carrier thread that ever wrote one, and after a partial write the rest
+     * is copied again whole.
+     */
+    static final int WRITE_SLICE = 64 * 1024;
 
     private final SocketChannel channel;
     private final String channelId;
@@ -72,7 +79,7 @@ final class ChannelSocket implements HelidonSocket {
             // A composite writes a copy of itself to a stream and stays unread; copy it once and consume it here.
             byte[] bytes = new byte[data.available()];
             data.read(bytes);
-            writeFully(ByteBuffer.wrap(bytes));
+            writeFully(bytes, 0, bytes.length);
         } else {
             data.writeTo(out);
         }
@@ -142,10 +149,15 @@ final class ChannelSocket implements HelidonSocket {
         }
     }
 
-    private void writeFully(ByteBuffer bytes) {
+    private void writeFully(byte[] bytes, int offset, int length) {
         try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+            int end = offset + length;
+            for (int at = offset; at < end; ) {
+                ByteBuffer slice = ByteBuffer.wrap(bytes, at, Math.min(WRITE_SLICE, end - at));
+                while (slice.hasRemaining()) {
+                    channel.write(slice);
+                }
+                at = slice.position();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -156,12 +168,12 @@ final class ChannelSocket implements HelidonSocket {
     private final class ChannelOutput extends OutputStream {
         @Override
         public void write(int b) {
-            writeFully(ByteBuffer.wrap(new byte[] {(byte) b}));
+            writeFully(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
-            writeFully(ByteBuffer.wrap(bytes, offset, length));
+            writeFully(bytes, offset, length);
         }
     }
 

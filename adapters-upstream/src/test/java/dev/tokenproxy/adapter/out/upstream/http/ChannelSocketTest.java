@@ -9,6 +9,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -16,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +91,7 @@ class ChannelSocketTest {
 
     @Test
     void everyKindOfHelidonBufferIsWrittenWholeAndConsumed() throws Exception {
-        byte[] big = new byte[200_000];
+        byte[] big = new byte[3 * ChannelSocket.WRITE_SLICE + 7];
         new Random(3).nextBytes(big);
         BufferData array = BufferData.create(big);
         BufferData slice = BufferData.create(new byte[] {9, 1, 2, 3, 9}, 1, 3);
@@ -104,6 +109,24 @@ class ChannelSocketTest {
 
         assertThat(received).isEqualTo(expected);
         assertThat(List.of(array, slice, growing, composite)).allSatisfy(data -> assertThat(data.consumed()).isTrue());
+    }
+
+    /**
+     * The JDK copies each write into a native buffer of that write's size and keeps it for the carrier thread, so the
+     * channel must never be handed a whole multi-MB prompt at once.
+     */
+    @Test
+    void aLargeBodyReachesTheChannelInSlicesOfAtMostSixtyFourKiB() throws Exception {
+        byte[] prompt = new byte[5 * ChannelSocket.WRITE_SLICE + 123];
+        new Random(5).nextBytes(prompt);
+        var recording = new WriteRecordingChannel(gatewaySide);
+        var sliced = new ChannelSocket(recording, "0x2");
+
+        Thread.ofVirtual().start(() -> sliced.write(BufferData.create(prompt)));
+        byte[] received = readExactly(upstreamSide, prompt.length);
+
+        assertThat(received).isEqualTo(prompt);
+        assertThat(recording.largestWrite()).isEqualTo(ChannelSocket.WRITE_SLICE);
     }
 
     @Test
@@ -152,5 +175,120 @@ class ChannelSocketTest {
             out.writeBytes(part);
         }
         return out.toByteArray();
+    }
+
+    /** A real connected channel that remembers the largest buffer it was asked to write. */
+    private static final class WriteRecordingChannel extends SocketChannel {
+        private final SocketChannel real;
+        private final AtomicInteger largest = new AtomicInteger();
+
+        WriteRecordingChannel(SocketChannel real) {
+            super(real.provider());
+            this.real = real;
+        }
+
+        int largestWrite() {
+            return largest.get();
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            largest.accumulateAndGet(source.remaining(), Math::max);
+            return real.write(source);
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            throw new UnsupportedOperationException("ChannelSocket writes one buffer at a time");
+        }
+
+        @Override
+        public int read(ByteBuffer target) throws IOException {
+            return real.read(target);
+        }
+
+        @Override
+        public long read(ByteBuffer[] targets, int offset, int length) throws IOException {
+            return real.read(targets, offset, length);
+        }
+
+        @Override
+        public SocketChannel bind(SocketAddress local) throws IOException {
+            real.bind(local);
+            return this;
+        }
+
+        @Override
+        public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+            real.setOption(name, value);
+            return this;
+        }
+
+        @Override
+        public <T> T getOption(SocketOption<T> name) throws IOException {
+            return real.getOption(name);
+        }
+
+        @Override
+        public Set<SocketOption<?>> supportedOptions() {
+            return real.supportedOptions();
+        }
+
+        @Override
+        public SocketChannel shutdownInput() throws IOException {
+            real.shutdownInput();
+            return this;
+        }
+
+        @Override
+        public SocketChannel shutdownOutput() throws IOException {
+            real.shutdownOutput();
+            return this;
+        }
+
+        @Override
+        public Socket socket() {
+            return real.socket();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return real.isConnected();
+        }
+
+        @Override
+        public boolean isConnectionPending() {
+            return real.isConnectionPending();
+        }
+
+        @Override
+        public boolean connect(SocketAddress remote) throws IOException {
+            return real.connect(remote);
+        }
+
+        @Override
+        public boolean finishConnect() throws IOException {
+            return real.finishConnect();
+        }
+
+        @Override
+        public SocketAddress getRemoteAddress() throws IOException {
+            return real.getRemoteAddress();
+        }
+
+        @Override
+        public SocketAddress getLocalAddress() throws IOException {
+            return real.getLocalAddress();
+        }
+
+        @Override
+        protected void implCloseSelectableChannel() throws IOException {
+            real.close();
+        }
+
+        @Override
+        protected void implConfigureBlocking(boolean block) throws IOException {
+            real.configureBlocking(block);
+        }
     }
 }
