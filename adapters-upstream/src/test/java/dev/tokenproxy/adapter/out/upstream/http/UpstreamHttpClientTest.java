@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tokenproxy.domain.classify.Fault;
 import dev.tokenproxy.testing.FakeOpenAiUpstream;
+import dev.tokenproxy.testing.RecordedRequest;
 import dev.tokenproxy.testing.Reply;
+import dev.tokenproxy.testing.Script;
 import dev.tokenproxy.testing.ScriptedHttpServer;
 import dev.tokenproxy.testing.TestTls;
 import java.net.URI;
@@ -15,11 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class UpstreamHttpClientTest {
 
@@ -127,12 +130,16 @@ class UpstreamHttpClientTest {
      * reads the same bytes, and the next request on the connection is framed right.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 13, 600, 3_500, 5_000, 300_000})
-    void aBodyArrivesByteForByteBehindItsHeadAndTheConnectionServesTheNextRequest(int size) throws Exception {
+    @CsvSource({"0, false", "13, false", "600, false", "3500, false", "5000, false", "300000, false",
+            "600, true", "300000, true"})
+    void aBodyArrivesByteForByteBehindItsHeadAndTheConnectionServesTheNextRequest(int size, boolean tls)
+            throws Exception {
         String padding = "p".repeat(500);
         var headers = Map.of("Content-Type", "application/json", "X-Padding", padding);
         byte[] body = jsonOfSize(size);
-        try (var server = ScriptedHttpServer.start(request -> out -> out.send(200, "text/plain", "ok"))) {
+        Function<RecordedRequest, Script> ok = request -> out -> out.send(200, "text/plain", "ok");
+        try (var server = tls ? ScriptedHttpServer.startTls(TestTls.localhostCert(), ok)
+                : ScriptedHttpServer.start(ok)) {
             for (int round = 0; round < 2; round++) {
                 try (var exchange = http.post(URI.create(server.url("/echo")), headers, body, GENEROUS)) {
                     assertThat(new String(exchange.readBody(), StandardCharsets.US_ASCII)).isEqualTo("ok");
