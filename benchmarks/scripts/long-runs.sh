@@ -7,19 +7,23 @@
 #                                                        before the end; heap after each, RSS, CPU per request
 #   benchmarks/scripts/long-runs.sh streams  [N]        N slow streams at once (20 chunks 1 s apart); RSS per stream
 #   benchmarks/scripts/long-runs.sh latency  [SECONDS]  one connection, warm: p50/p90/p99 beside direct's
+#   benchmarks/scripts/long-runs.sh threads  [SECONDS]  64 connections after 15 s of them: CPU per request by thread
+#                                                        (request carriers, the collector's VM Thread, the JIT, the
+#                                                        record writer...), read from /proc: what this machine
+#                                                        measures best when the host steals or the JIT is still busy
 #   benchmarks/scripts/long-runs.sh sched    [SECONDS]  one connection after 60 s of it (the JIT done), with the
 #                                                        kernel's scheduler trace of core 0 (perf sched): how often
 #                                                        the request carrier waited for the core, and which threads ran
 #
 # Environment: JAR (default bootstrap/target/token-proxy.jar), JVM_FILE (default its token-proxy.jvm), EXTRA (more
 # JVM options, e.g. a JFR recording), BENCH (default ../shared/bench), OUT (default /tmp/token-proxy-long-runs),
-# BENCH_BODY_FILE (a request body file for soak and latency, as run.sh takes it), GATEWAY_YAML (more top-level lines
+# BENCH_BODY_FILE (a request body file for soak, threads and latency, as run.sh takes it), GATEWAY_YAML (more top-level lines
 # for the gateway's config, e.g. 'records: { enabled: false }').
 # Every mode also prints the share of CPU time the host stole while it measured (/proc/stat): on a shared virtual
 # machine, runs with much of it are not comparable with runs without.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mode=${1:?usage: long-runs.sh soak|streams|latency|sched [SECONDS|N]}
+mode=${1:?usage: long-runs.sh soak|streams|threads|latency|sched [SECONDS|N]}
 arg=${2:-}
 root=$PWD
 bench=${BENCH:-$root/../shared/bench}
@@ -64,6 +68,15 @@ host_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /
 stolen_since() { local now; read -ra now <<< "$(host_ticks)"; echo "$(( (now[1] - $2) * 100 / (now[0] - $1 + 1) ))%"; }
 load() { taskset -c 1 wrk -t1 "$@" -s "$bench/wrk_post.lua"; }
 streams() { taskset -c 1 node "$bench/sse_client.mjs" --warmup 0 --timeout-ms 120000 "$@"; }
+# CPU ticks of the gateway's threads, summed by name without its number ("C2 CompilerThre", "ForkJoinPool-1-").
+thread_ticks() {
+  for task in /proc/"$gateway"/task/*; do
+    local name fields
+    name=$(tr ' ' '_' < "$task/comm")
+    read -ra fields <<< "$(cut -d')' -f2 "$task/stat")"
+    echo "$name $(( fields[11] + fields[12] ))"
+  done | awk '{sub(/[#0-9]+$/, "", $1); ticks[$1] += $2} END {for (name in ticks) print name, ticks[name]}' | sort
+}
 
 case $mode in
   soak)
@@ -110,6 +123,23 @@ case $mode in
     echo "RSS idle $idle MB, peak $peak MB: $(( (peak - idle) * 1024 / n )) KB per stream"
     echo "CPU stolen by the host: $(stolen_since "${host0[@]}")"
     ;;
+  threads)
+    seconds=${arg:-30}
+    load -c64 -d15s "$proxy" > "$out/warm-up.txt"
+    thread_ticks > "$out/threads-before.txt"
+    read -ra host0 <<< "$(host_ticks)"
+    load -c64 -d"${seconds}s" "$proxy" > "$out/wrk.txt"
+    thread_ticks > "$out/threads-after.txt"
+    requests=$(awk '/requests in/ {print $1}' "$out/wrk.txt")
+    echo "requests: $requests, $(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt") per second"
+    grep -E "Non-2xx|Socket errors" "$out/wrk.txt" || echo "errors: none"
+    echo "CPU per request by thread (threads under 1 us left out):"
+    join "$out/threads-before.txt" "$out/threads-after.txt" | awk -v n="$requests" -v hz="$(getconf CLK_TCK)" '
+      { us = ($3 - $2) * 1000000 / hz / n; total += us; if (us >= 1) printf "  %-24s %8.0f us\n", $1, us }
+      END { printf "  %-24s %8.0f us\n", "total", total }'
+    echo "collections: $(grep -c 'Pause Young' "$out/gc.log") young, $(grep -c 'Pause Full' "$out/gc.log") full (warm-up included)"
+    echo "CPU stolen by the host: $(stolen_since "${host0[@]}")"
+    ;;
   latency)
     seconds=${arg:-20}
     load -c32 -d20s "$proxy" > "$out/warm-up.txt"
@@ -145,7 +175,7 @@ case $mode in
     echo "CPU stolen by the host: $(stolen_since "${host0[@]}")"
     ;;
   *)
-    echo "usage: long-runs.sh soak|streams|latency|sched [SECONDS|N]" >&2
+    echo "usage: long-runs.sh soak|streams|threads|latency|sched [SECONDS|N]" >&2
     exit 2
     ;;
 esac
