@@ -8,6 +8,7 @@ import dev.tokenproxy.application.model.UpstreamReply;
 import io.helidon.common.socket.SocketWriterException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.time.Duration;
@@ -103,6 +104,10 @@ final class ForwardResultWriter {
     /**
      * Sends each chunk as soon as the upstream produced it. A failed write means the client went away: the
      * upstream call is cancelled by closing the stream.
+     *
+     * <p>At the stream's end the client's response is completed before the stream is closed. Helidon would send the
+     * last chunk only when the handler returns, and closing the stream reads the upstream's own end so that its
+     * connection can serve again: up to 250 ms when an upstream sends its last event but never ends its body.
      */
     private static boolean pump(ReplyStream stream, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -111,6 +116,10 @@ final class ForwardResultWriter {
             while ((chunk = stream.next()) != null) {
                 out.write(chunk);
                 out.flush();
+            }
+            out.close();
+            if (res instanceof RoutingResponse routing) {
+                routing.commit();
             }
             return true;
         } catch (IOException | UncheckedIOException | CloseConnectionException | SocketWriterException clientLeft) {

@@ -65,9 +65,27 @@ final class ControlledReplyStream implements ReplyStream {
         }
     }
 
+    private volatile CountDownLatch closeWaitsFor;
+
+    /**
+     * Makes {@link #close()} wait (at most ten seconds) until {@code latch} is released, as an upstream stream's close
+     * may wait for the upstream's own end.
+     */
+    void closeWaitsFor(CountDownLatch latch) {
+        this.closeWaitsFor = latch;
+    }
+
     @Override
     public void close() {
         closeCalls.incrementAndGet();
+        CountDownLatch waitFor = closeWaitsFor;
+        if (waitFor != null) {
+            try {
+                waitFor.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         closed.countDown();
     }
 

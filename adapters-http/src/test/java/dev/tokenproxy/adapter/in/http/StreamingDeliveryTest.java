@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,36 @@ class StreamingDeliveryTest {
                 assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("data: {\"n\":1}\n\n");
             }
 
+            assertThat(stream.awaitClosed(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * Closing an upstream stream reads the upstream's own end, which a misbehaving upstream may hold back: the client
+     * must have its whole response before that, not after. Here the close waits for the client's last byte, so a
+     * writer that ended the response only after the close would never end it.
+     */
+    @Test
+    void theClientHasTheWholeResponseBeforeTheStreamIsClosed() throws Exception {
+        var stream = new ControlledReplyStream();
+        var clientHasItAll = new CountDownLatch(1);
+        stream.closeWaitsFor(clientHasItAll);
+        try (var gateway = RunningGateway.open()) {
+            gateway.forward.answer(streaming(stream));
+            stream.release("data: [DONE]\n\n");
+            stream.end();
+
+            var response = openStream(gateway);
+            String body = CompletableFuture.supplyAsync(() -> {
+                try (var in = response.body()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, reader).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            clientHasItAll.countDown();
+
+            assertThat(body).isEqualTo("data: [DONE]\n\n");
             assertThat(stream.awaitClosed(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         }
     }
