@@ -2,9 +2,9 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import java.io.IOException;
-import java.util.Objects;
 
 /** The body sent upstream: the client's bytes verbatim, unless the upstream needs another model name. */
 public final class ChatRequestBody {
@@ -24,10 +24,20 @@ public final class ChatRequestBody {
                 : forUpstream(request.body(), request.upstreamModel());
     }
 
+    /**
+     * The client's bytes with the top-level {@code model} replaced by {@code upstreamModel}, everything else exactly
+     * as the client wrote it. Only the name's bytes are rewritten: a tree of the body and its serialisation cost ~0.5
+     * and ~1.7 ms for a 256 KB prompt (Jackson writes a long string far slower than it reads one), the splice a token
+     * pass and a copy. A body the splice is not sure of (no top-level model string, or two) is rewritten through the
+     * tree as before.
+     */
     public static byte[] forUpstream(byte[] clientBody, String upstreamModel) {
-        // A streaming look at the top-level "model" spares a tree of a multi-megabyte prompt in the common case.
-        if (Objects.equals(topLevelModel(clientBody), upstreamModel)) {
+        ModelName found = topLevelModel(clientBody, upstreamModel);
+        if (found == ModelName.ALREADY_THERE) {
             return clientBody;
+        }
+        if (found != null) {
+            return found.replacedBy(clientBody, upstreamModel);
         }
         return ChatJson.object(clientBody)
                 .map(body -> ChatJson.bytes(body.put("model", upstreamModel)))
@@ -42,7 +52,13 @@ public final class ChatRequestBody {
                 .orElse(false);
     }
 
-    private static String topLevelModel(byte[] body) {
+    /**
+     * Where the body's one top-level {@code model} string lies; {@link ModelName#ALREADY_THERE} as soon as it names
+     * {@code wanted} (the inbound edge refused bodies with a key given twice); null when there is none, two, or the
+     * body is not a JSON object.
+     */
+    private static ModelName topLevelModel(byte[] body, String wanted) {
+        ModelName found = null;
         try (JsonParser parser = ChatJson.MAPPER.getFactory().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -51,13 +67,35 @@ public final class ChatRequestBody {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("model".equals(field)) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    if (found != null || value != JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    long start = parser.currentTokenLocation().getByteOffset();
+                    if (wanted.equals(parser.getText())) {
+                        return ModelName.ALREADY_THERE;
+                    }
+                    found = new ModelName((int) start, (int) parser.currentLocation().getByteOffset());
                 }
                 parser.skipChildren();
             }
-            return null;
+            return parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null ? found : null;
         } catch (IOException notJson) {
             return null;
+        }
+    }
+
+    /** The bytes of the top-level model's JSON string, quotes included: {@code [start, end)}. */
+    private record ModelName(int start, int end) {
+
+        static final ModelName ALREADY_THERE = new ModelName(0, 0);
+
+        byte[] replacedBy(byte[] body, String model) {
+            byte[] name = ChatJson.bytes(TextNode.valueOf(model));
+            byte[] spliced = new byte[body.length - (end - start) + name.length];
+            System.arraycopy(body, 0, spliced, 0, start);
+            System.arraycopy(name, 0, spliced, start, name.length);
+            System.arraycopy(body, end, spliced, start + name.length, body.length - end);
+            return spliced;
         }
     }
 }

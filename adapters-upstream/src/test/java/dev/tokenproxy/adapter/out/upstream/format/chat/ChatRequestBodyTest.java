@@ -2,6 +2,8 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.CredentialSource;
 import dev.tokenproxy.application.model.ProviderOptions;
@@ -13,9 +15,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ChatRequestBodyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aMappedModelIsWrittenIntoTheBody() {
@@ -40,6 +49,63 @@ class ChatRequestBodyTest {
         byte[] body = bytes("{\"model\":\"gpt-real\",\"messages\":[]}");
 
         assertThat(ChatRequestBody.forUpstream(attempt(body, "upstream-1/gpt-real", "gpt-real"))).isSameAs(body);
+    }
+
+    /** Everything but the name keeps the client's bytes: spacing, key order, escapes, multi-byte text before it. */
+    @ParameterizedTest
+    @MethodSource("bodiesAndWhatIsSent")
+    void aMappedModelReplacesOnlyTheNamesBytes(String client, String expected) throws Exception {
+        byte[] body = bytes(client);
+
+        byte[] sent = ChatRequestBody.forUpstream(body, "gpt-real");
+
+        assertThat(new String(sent, StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(JSON.readTree(sent)).isEqualTo(((ObjectNode) JSON.readTree(body)).put("model", "gpt-real"));
+    }
+
+    static Stream<Arguments> bodiesAndWhatIsSent() {
+        return Stream.of(
+                Arguments.of("""
+                        {"model":"alias","messages":[{"role":"user","content":"café 日本 \\u00e9"}]}""", """
+                        {"model":"gpt-real","messages":[{"role":"user","content":"café 日本 \\u00e9"}]}"""),
+                Arguments.of("""
+                        { "messages" : [ { "content" : "über \\"model\\": \\"x\\"" } ] ,
+                          "model" : "alias" , "n":1 }""", """
+                        { "messages" : [ { "content" : "über \\"model\\": \\"x\\"" } ] ,
+                          "model" : "gpt-real" , "n":1 }"""),
+                Arguments.of("""
+                        {"stream":true,"model":"al\\u0069as","metadata":{"model":"inner"}}""", """
+                        {"stream":true,"model":"gpt-real","metadata":{"model":"inner"}}"""));
+    }
+
+    @Test
+    void aNameThatNeedsEscapingIsWrittenAsJson() throws Exception {
+        String name = "team/\"quoted\" \\ \u00e9\u65e5 \n";
+
+        byte[] sent = ChatRequestBody.forUpstream(bytes("{\"messages\":[],\"model\":\"alias\"}"), name);
+
+        assertThat(JSON.readTree(sent).get("model").textValue()).isEqualTo(name);
+    }
+
+    /** What the splice is not sure of goes through the tree, which leaves exactly one model: the upstream's. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"model\":\"a\",\"messages\":[],\"model\":\"b\"}",
+            "{\"messages\":[]}",
+            "{\"model\":7,\"messages\":[]}"})
+    void aBodyWithoutOneModelStringIsRewrittenWhole(String client) throws Exception {
+        byte[] sent = ChatRequestBody.forUpstream(bytes(client), "gpt-real");
+
+        var tree = JSON.readTree(sent);
+        assertThat(tree.get("model").textValue()).isEqualTo("gpt-real");
+        assertThat(tree.get("messages").isArray()).isTrue();
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectGoesAsItIs() {
+        byte[] body = bytes("[1,2]");
+
+        assertThat(ChatRequestBody.forUpstream(body, "gpt-real")).isSameAs(body);
     }
 
     private static AttemptRequest attempt(String body, String requested, String upstreamModel) {
