@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import java.io.IOException;
@@ -45,11 +46,30 @@ public final class ChatRequestBody {
                 .orElse(clientBody);
     }
 
-    /** Whether a Chat client asked for the usage chunk at the end of its stream. */
+    /**
+     * Whether a Chat client asked for the usage chunk at the end of its stream. Only {@code stream_options} is read
+     * as a tree (the last one, as a tree of the whole body would keep); the prompt beside it is skipped, not built.
+     */
     public static boolean includeUsage(byte[] chatBody) {
-        return ChatJson.object(chatBody)
-                .map(body -> body.path("stream_options").path("include_usage").asBoolean(false))
-                .orElse(false);
+        try (JsonParser parser = ChatJson.MAPPER.createParser(chatBody)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            boolean include = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if ("stream_options".equals(field)) {
+                    JsonNode options = parser.readValueAsTree();
+                    include = options != null && options.path("include_usage").asBoolean(false);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return include;
+        } catch (IOException notJson) {
+            return false;
+        }
     }
 
     /**

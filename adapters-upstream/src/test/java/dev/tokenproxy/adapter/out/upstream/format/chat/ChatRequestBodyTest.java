@@ -108,6 +108,32 @@ class ChatRequestBodyTest {
         assertThat(ChatRequestBody.forUpstream(body, "gpt-real")).isSameAs(body);
     }
 
+    /** The answer a tree of the whole body gives, read without building one. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"stream_options\":{\"include_usage\":true},\"messages\":[]}",
+            "{\"messages\":[],\"stream_options\":{\"include_usage\":false}}",
+            "{\"messages\":[{\"stream_options\":{\"include_usage\":true}}]}",
+            "{\"stream_options\":{\"include_usage\":\"true\"}}",
+            "{\"stream_options\":{\"include_usage\":1}}",
+            "{\"stream_options\":{\"include_usage\":true},\"stream_options\":{}}",
+            "{\"stream_options\":{},\"stream_options\":{\"include_usage\":true}}",
+            "{\"stream_options\":null}",
+            "{\"stream_options\":[true]}",
+            "{\"stream_options\":{\"include_usage\":true},\"messages\":[",
+            "{\"stream_options\":{\"include_usage\":true}",
+            "[{\"stream_options\":{\"include_usage\":true}}]"})
+    void includeUsageAnswersAsATreeOfTheBodyWould(String client) {
+        boolean fromTree;
+        try {
+            fromTree = JSON.readTree(client).path("stream_options").path("include_usage").asBoolean(false);
+        } catch (Exception notJson) {
+            fromTree = false;
+        }
+
+        assertThat(ChatRequestBody.includeUsage(bytes(client))).isEqualTo(fromTree);
+    }
+
     private static AttemptRequest attempt(String body, String requested, String upstreamModel) {
         return attempt(bytes(body), requested, upstreamModel);
     }
