@@ -8,9 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * A delivered stream that reports, once, how it ended when it is closed: completed, broken by the upstream after its
- * output, or left by the client. The application learns this way what a committed stream cost and whether it broke
- * (behaviour §5: a break after output still cools its credential), while the HTTP adapter only pumps bytes.
+ * A delivered stream that reports, once, how it ended: completed or broken by the upstream after its output as soon
+ * as it has handed out its last chunk, left by the client when it is closed before that. The application learns this
+ * way what a committed stream cost and whether it broke (behaviour §5: a break after output still cools its
+ * credential), while the HTTP adapter only pumps bytes.
+ *
+ * <p>The end is reported before the stream is closed because closing may wait: an upstream stream reads the
+ * upstream's own end so that its connection can serve again, and the HTTP adapter ends the client's response in
+ * between. The record and the log line of a stream then exist by the time its client has seen it end.
  */
 final class StreamEndWatch implements ReplyStream {
 
@@ -30,6 +35,7 @@ final class StreamEndWatch implements ReplyStream {
         byte[] chunk = stream.next();
         if (chunk == null) {
             pulledToEnd = true;
+            report();
         }
         return chunk;
     }
@@ -47,6 +53,10 @@ final class StreamEndWatch implements ReplyStream {
     @Override
     public void close() {
         stream.close();
+        report();
+    }
+
+    private void report() {
         if (reported.compareAndSet(false, true)) {
             onEnd.accept(ending());
         }
