@@ -2,8 +2,10 @@ package dev.tokenproxy.bootstrap.e2e;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -38,6 +40,27 @@ final class LogCapture extends Handler implements AutoCloseable {
             record.getThrown().printStackTrace(new PrintWriter(text));
         }
         lines.add(record.getLoggerName() + " " + text);
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits, at most {@code bound}, for a line containing {@code text}, and returns all lines. A request's log line is
+     * written after its response's last byte went out, so a client may have read the answer before it exists.
+     */
+    String awaitContaining(String text, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        synchronized (this) {
+            while (!all().contains(text)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no log line with '" + text + "' in time; got:\n" + all());
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+        return all();
     }
 
     String all() {

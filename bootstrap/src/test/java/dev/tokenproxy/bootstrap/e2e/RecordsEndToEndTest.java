@@ -281,10 +281,11 @@ class RecordsEndToEndTest {
     }
 
     private void awaitLog(String text) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!logs.all().contains(text)) {
-            assertThat(System.nanoTime()).as("log line '" + text + "' in time").isLessThan(deadline);
-            pause();
+        try {
+            logs.awaitContaining(text, Duration.ofSeconds(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for a log line", e);
         }
     }
 
