@@ -1,8 +1,8 @@
 package dev.tokenproxy.adapter.out.upstream.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatCompletionCheck;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
-import dev.tokenproxy.adapter.out.upstream.format.chat.ChatOutput;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatStreamDialect;
 import dev.tokenproxy.adapter.out.upstream.format.messages.ChatCompletionToMessage;
@@ -155,17 +155,16 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
             }
             return TABLE.outcome(AttemptSignal.fault(PROVIDER, failure.fault()), null);
         }
-        Optional<ObjectNode> completion = ChatJson.object(body);
-        // A 2xx that is not a completion (an HTML page, an error document) has nothing to deliver, just like a
-        // stream that broke before output.
-        if (completion.isEmpty() || !completion.get().has("choices")) {
-            return rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
-        }
-        if (ChatOutput.isEmptyCompletion(completion.get())) {
-            return rejected2xx(Fault.EMPTY_COMPLETION);
-        }
-        byte[] delivered = echoModel == null ? body : ChatJson.bytes(completion.get().put("model", echoModel));
-        return TABLE.outcome(answered, OpenAiWire.buffered(exchange, delivered));
+        // Echoing the model rewrites the body, which needs its tree; otherwise the body goes out as it came.
+        Optional<ObjectNode> tree = echoModel == null ? Optional.empty() : ChatJson.object(body);
+        return switch (echoModel == null ? ChatCompletionCheck.of(body) : ChatCompletionCheck.ofTree(tree)) {
+            // A 2xx that is not a completion (an HTML page, an error document) has nothing to deliver, just like a
+            // stream that broke before output.
+            case NOT_A_COMPLETION -> rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
+            case EMPTY -> rejected2xx(Fault.EMPTY_COMPLETION);
+            case DELIVERABLE -> TABLE.outcome(answered, OpenAiWire.buffered(exchange,
+                    echoModel == null ? body : ChatJson.bytes(tree.orElseThrow().put("model", echoModel))));
+        };
     }
 
     private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,

@@ -128,7 +128,7 @@ final class ChatChunkScan {
     }
 
     /** {@link ChatJson#present}, on the value the parser is at; leaves the parser at the value's last token. */
-    private static boolean present(JsonParser parser, JsonToken value) throws IOException {
+    static boolean present(JsonParser parser, JsonToken value) throws IOException {
         return switch (value) {
             case VALUE_NULL -> false;
             case VALUE_STRING -> parser.getTextLength() > 0;

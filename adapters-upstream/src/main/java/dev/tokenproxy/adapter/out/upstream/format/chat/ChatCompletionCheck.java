@@ -1,0 +1,156 @@
+package dev.tokenproxy.adapter.out.upstream.format.chat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a whole chat completion that came back with a 2xx amounts to (behaviour §2): something to deliver, an empty
+ * completion, or not a completion at all.
+ * <p>
+ * Every non-streamed answer is checked, and the check needs three facts from a body that is mostly the answer's text,
+ * so they are read from its tokens and the rest is skipped. A JSON tree of the body cost more than the gateway's own
+ * handling of the request around it (benchmark.md, seventh pass). The scan answers only where it is sure to agree with
+ * the tree's reading ({@link #ofTree}): a field it looks at given twice (the tree keeps the last), or anything it
+ * cannot parse, goes to the tree.
+ */
+public enum ChatCompletionCheck {
+    DELIVERABLE,
+    /** The first choice finished with {@code stop} and carries no output. */
+    EMPTY,
+    /** Not a JSON object with {@code choices}: an HTML page or an error document sent with a 2xx. */
+    NOT_A_COMPLETION;
+
+    private static final Set<String> OUTPUT_FIELDS = Set.copyOf(ChatOutput.OUTPUT_FIELDS);
+
+    public static ChatCompletionCheck of(byte[] body) {
+        return scan(body).orElseGet(() -> ofTree(ChatJson.object(body)));
+    }
+
+    /** The reading of the tree, for a caller that needs the tree anyway. */
+    public static ChatCompletionCheck ofTree(Optional<ObjectNode> completion) {
+        if (completion.isEmpty() || !completion.get().has("choices")) {
+            return NOT_A_COMPLETION;
+        }
+        return ChatOutput.isEmptyCompletion(completion.get()) ? EMPTY : DELIVERABLE;
+    }
+
+    /** Package-private so that tests can compare it with the tree on the shapes where it must answer. */
+    static Optional<ChatCompletionCheck> scan(byte[] body) {
+        try (JsonParser parser = ChatJson.MAPPER.createParser(body)) {
+            return Optional.ofNullable(completion(parser));
+        } catch (IOException | RuntimeException unsure) {
+            return Optional.empty();
+        }
+    }
+
+    /** Null when unsure. */
+    private static ChatCompletionCheck completion(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        ChatCompletionCheck found = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean choices = parser.currentName().equals("choices");
+            JsonToken value = parser.nextToken();
+            if (!choices) {
+                parser.skipChildren();
+            } else if (found != null) {
+                return null;
+            } else {
+                found = value == JsonToken.START_ARRAY ? choices(parser) : skipped(parser, DELIVERABLE);
+                if (found == null) {
+                    return null;
+                }
+            }
+        }
+        // A body cut short fails in nextToken above; what ends here is a whole object.
+        return parser.currentToken() != JsonToken.END_OBJECT ? null : found == null ? NOT_A_COMPLETION : found;
+    }
+
+    /** At the start of the {@code choices} array: only the first choice decides; leaves the parser at its end. */
+    private static ChatCompletionCheck choices(JsonParser parser) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == JsonToken.END_ARRAY) {
+            return DELIVERABLE; // no first choice: nothing says it is empty
+        }
+        ChatCompletionCheck verdict = first == JsonToken.START_OBJECT ? firstChoice(parser) : skipped(parser, DELIVERABLE);
+        if (verdict == null) {
+            return null;
+        }
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            parser.skipChildren();
+        }
+        return verdict;
+    }
+
+    private static ChatCompletionCheck firstChoice(JsonParser parser) throws IOException {
+        boolean sawMessage = false;
+        boolean sawFinish = false;
+        boolean output = false;
+        boolean stop = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "message" -> {
+                    if (sawMessage) {
+                        return null;
+                    }
+                    sawMessage = true;
+                    if (value == JsonToken.START_OBJECT) {
+                        Boolean carried = carries(parser);
+                        if (carried == null) {
+                            return null;
+                        }
+                        output = carried;
+                    } else {
+                        parser.skipChildren(); // not an object: no output, as the tree sees it
+                    }
+                }
+                case "finish_reason" -> {
+                    if (sawFinish) {
+                        return null;
+                    }
+                    sawFinish = true;
+                    // The tree's text of a number or boolean is never "stop"; a container has no text.
+                    stop = value == JsonToken.VALUE_STRING && parser.getText().equals("stop");
+                    parser.skipChildren();
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        return stop && !output ? EMPTY : DELIVERABLE;
+    }
+
+    /** Whether a message carries output ({@link ChatOutput#carriedBy}); null when an output field is given twice. */
+    private static Boolean carries(JsonParser parser) throws IOException {
+        Set<String> seen = null;
+        boolean output = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (!OUTPUT_FIELDS.contains(field)) {
+                parser.skipChildren();
+                continue;
+            }
+            if (seen == null) {
+                seen = new HashSet<>(4);
+            }
+            if (!seen.add(field)) {
+                return null;
+            }
+            output |= ChatChunkScan.present(parser, value);
+        }
+        return output;
+    }
+
+    private static ChatCompletionCheck skipped(JsonParser parser, ChatCompletionCheck verdict) throws IOException {
+        parser.skipChildren();
+        return verdict;
+    }
+}
