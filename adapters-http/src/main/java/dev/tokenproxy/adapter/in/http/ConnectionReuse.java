@@ -1,6 +1,8 @@
 package dev.tokenproxy.adapter.in.http;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -45,15 +47,15 @@ final class ConnectionReuse implements Filter {
     }
 
     private static boolean reusable(RoutingRequest req, RoutingResponse res, AtomicReference<InputStream> opened) {
-        if (req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
-                || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+        if (hasToken(req.headers(), HeaderValues.CONNECTION_CLOSE)
+                || hasToken(res.headers(), HeaderValues.CONNECTION_CLOSE)) {
             return false;
         }
         if (req.content().consumed()) {
             return true;
         }
         // The client waits for "100 Continue" before it sends the body; opening the stream now would invite it.
-        if (opened.get() == null && req.headers().containsToken(HeaderValues.EXPECT_100)) {
+        if (opened.get() == null && hasToken(req.headers(), HeaderValues.EXPECT_100)) {
             return false;
         }
         var declared = req.headers().contentLength();
@@ -67,5 +69,13 @@ final class ConnectionReuse implements Filter {
             return false;
         }
         return req.content().consumed();
+    }
+
+    /**
+     * {@link Headers#containsToken}, which splits every value of the header into a new list even when there is no
+     * such header, as on almost every request: asked twice per request, that was ~2% of a small request's CPU.
+     */
+    private static boolean hasToken(Headers headers, Header token) {
+        return headers.contains(token.headerName()) && headers.containsToken(token);
     }
 }

@@ -41,7 +41,9 @@ public final class UpstreamExchange implements AutoCloseable {
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
         this.budget = budget;
         var headers = response.headers();
-        boolean chunked = headers.containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        // containsToken splits the values into a new list even when there is no such header (most answers).
+        boolean chunked = headers.contains(HeaderNames.TRANSFER_ENCODING)
+                && headers.containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED);
         boolean hasLength = headers.contains(HeaderNames.CONTENT_LENGTH);
         // Both, or several lengths: two parsers could disagree where the body ends (RFC 9112 §6.3 asks to
         // treat it as an error); Helidon would trust Content-Length and read the rest as the next response.
