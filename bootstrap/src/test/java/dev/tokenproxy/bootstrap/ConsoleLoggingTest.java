@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -160,6 +161,18 @@ class ConsoleLoggingTest {
         String log = shown();
         assertThat(log.lines().filter(line -> line.endsWith(" - a bug"))).hasSize(limit + 1);
         assertThat(log).contains("\tat ");
+    }
+
+    @Test
+    void eachLineIsStampedWithItsOwnMillisecondInUtcAcrossSeconds() {
+        var formatter = new ConsoleLogging.LineFormatter();
+        for (String time : List.of("2026-01-02T03:04:05.678Z", "2026-01-02T03:04:05.009Z", "2026-01-02T03:04:06.000Z",
+                "2026-12-31T23:59:59.999Z", "2027-01-01T00:00:00.050Z", "2026-01-02T03:04:05.100Z")) {
+            var record = record("dev.tokenproxy.requests", Level.INFO, "request", null);
+            record.setInstant(Instant.parse(time).plusNanos(999_999)); // below a millisecond: cut, not rounded
+
+            assertThat(formatter.format(record)).startsWith(time + " INFO dev.tokenproxy.requests - request");
+        }
     }
 
     private static LogRecord record(String logger, Level level, String message, Throwable thrown) {
