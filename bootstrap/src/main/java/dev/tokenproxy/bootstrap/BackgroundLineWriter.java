@@ -1,5 +1,6 @@
 package dev.tokenproxy.bootstrap;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ final class BackgroundLineWriter extends Handler {
 
     static final int DEFAULT_CAPACITY = 65_536;
     static final Duration DEFAULT_GATHER = Duration.ofMillis(20);
+    private static final int KEPT_BATCH_BYTES = 64 * 1024;
 
     private final OutputStream out;
     private final int capacity;
@@ -43,6 +45,11 @@ final class BackgroundLineWriter extends Handler {
     private final AtomicLong dropped = new AtomicLong();
     /** Held while writing, so that a {@link #flush()} from another thread never interleaves with the writer. */
     private final ReentrantLock writing = new ReentrantLock();
+    /**
+     * The bytes of one batch, kept from batch to batch (used under {@link #writing}): gathering lines in a new text and
+     * encoding it whole copied each line three more times.
+     */
+    private ByteArrayOutputStream batch = new ByteArrayOutputStream(KEPT_BATCH_BYTES);
     private final Thread writer;
     private volatile boolean closed;
 
@@ -122,35 +129,38 @@ final class BackgroundLineWriter extends Handler {
     private void writeWaitingLines() {
         writing.lock();
         try {
-            var batch = new StringBuilder();
-            drainInto(batch);
-            write(batch);
+            drainIntoBatch();
+            write();
         } finally {
             writing.unlock();
         }
     }
 
-    private void drainInto(StringBuilder batch) {
+    private void drainIntoBatch() {
         for (String line = lines.poll(); line != null; line = lines.poll()) {
             waiting.decrementAndGet();
-            batch.append(line);
+            batch.writeBytes(line.getBytes(StandardCharsets.UTF_8));
         }
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
-            batch.append("(").append(lost).append(" log lines dropped: the log output did not keep up)")
-                    .append(System.lineSeparator());
+            batch.writeBytes(("(" + lost + " log lines dropped: the log output did not keep up)"
+                    + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private void write(StringBuilder batch) {
-        if (batch.isEmpty()) {
+    private void write() {
+        if (batch.size() == 0) {
             return;
         }
         try {
-            out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+            batch.writeTo(out);
             out.flush();
         } catch (IOException e) {
             reportError("cannot write the log", e, ErrorManager.WRITE_FAILURE);
+        } finally {
+            // Keep the buffer for the next batch, unless a burst made it large.
+            batch = batch.size() > KEPT_BATCH_BYTES ? new ByteArrayOutputStream(KEPT_BATCH_BYTES) : batch;
+            batch.reset();
         }
     }
 }

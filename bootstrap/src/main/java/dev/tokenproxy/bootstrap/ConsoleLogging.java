@@ -139,7 +139,7 @@ final class ConsoleLogging {
 
         @Override
         public String format(LogRecord record) {
-            var line = appendTime(new StringBuilder(128), record.getInstant())
+            var line = appendTime(new StringBuilder(256), record.getInstant()) // a request line is ~150-200 chars
                     .append(' ').append(record.getLevel().getName())
                     .append(' ').append(record.getLoggerName())
                     .append(" - ").append(formatMessage(record));
