@@ -47,6 +47,20 @@ class ConnectionReuseTest {
         }
     }
 
+    /** The token check agrees with Helidon's own on every way a list can be written, headers given twice included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"close", "Close", "keep-alive", "keep-alive, close", "close,TE", " close ", "\tclose\t",
+        "TE,,close", ",", "", "closed", "x-close", "close-ish, keep-alive", "keep-alive|CLOSE", "TE|keep-alive"})
+    void theTokenCheckAgreesWithHelidons(String values) {
+        var headers = io.helidon.http.WritableHeaders.create();
+        for (String value : values.split("\\|", -1)) {
+            headers.add(io.helidon.http.HeaderNames.CONNECTION, value);
+        }
+
+        assertThat(ConnectionReuse.hasToken(headers, io.helidon.http.HeaderValues.CONNECTION_CLOSE))
+                .isEqualTo(headers.containsToken(io.helidon.http.HeaderValues.CONNECTION_CLOSE));
+    }
+
     /** Only the token counts: a word that merely contains "close" leaves the connection open. */
     @ParameterizedTest(name = "Connection: {0}")
     @ValueSource(strings = {"keep-alive", "closed", "x-close"})
