@@ -46,7 +46,7 @@ final class ForwardPipeline {
     }
 
     private void handle(InboundDialect dialect, ServerRequest req, ServerResponse res) {
-        var line = new RequestLine(RequestIds.of(req), req.prologue().method().text() + " " + req.path().path());
+        var line = new RequestLine(RequestIds.of(res), req.prologue().method().text() + " " + req.path().path());
         try {
             handle(dialect, req, res, line);
         } finally {
