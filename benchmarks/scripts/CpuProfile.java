@@ -14,9 +14,11 @@ import jdk.jfr.consumer.RecordingFile;
  *       behalf (Helidon, Jackson, SQLite) is charged to the call of ours that caused it;</li>
  *   <li>inclusive: the share of samples a method is anywhere on the stack of.</li>
  * </ul>
- * Record with deep stacks, or the view of ours is cut off at the library frames:
- * {@code EXTRA="-XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=filename=cpu.jfr,settings=profile"
- * benchmarks/scripts/long-runs.sh soak 60}, then {@code java benchmarks/scripts/CpuProfile.java cpu.jfr [rows]}.
+ * Record with deep stacks, or the view of ours is cut off at the library frames, and with debug information at every
+ * instruction, or samples are charged to the nearest point that has it, often another method:
+ * {@code EXTRA="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:FlightRecorderOptions=stackdepth=512
+ * -XX:StartFlightRecording=filename=cpu.jfr,settings=profile" benchmarks/scripts/long-runs.sh soak 60}, then
+ * {@code java benchmarks/scripts/CpuProfile.java cpu.jfr [rows]}.
  * JFR samples threads running Java code; time in system calls and in the collector is not in these shares.
  */
 public class CpuProfile {
