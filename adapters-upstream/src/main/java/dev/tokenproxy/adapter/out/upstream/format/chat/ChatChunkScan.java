@@ -108,7 +108,22 @@ final class ChatChunkScan {
     }
 
     private boolean delta(JsonParser parser) throws IOException {
+        Boolean carried = carriesOutput(parser);
+        if (carried == null) {
+            return false;
+        }
+        output |= carried;
+        return true;
+    }
+
+    /**
+     * At the start of a {@code delta} or {@code message} object: whether it carries output
+     * ({@link ChatOutput#carriedBy}), read to the object's end; null when an output field is given twice (the tree would
+     * keep the last).
+     */
+    static Boolean carriesOutput(JsonParser parser) throws IOException {
         Set<String> seen = null;
+        boolean output = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -120,15 +135,15 @@ final class ChatChunkScan {
                 seen = new HashSet<>(4);
             }
             if (!seen.add(field)) {
-                return false;
+                return null;
             }
             output |= present(parser, value);
         }
-        return true;
+        return output;
     }
 
     /** {@link ChatJson#present}, on the value the parser is at; leaves the parser at the value's last token. */
-    static boolean present(JsonParser parser, JsonToken value) throws IOException {
+    private static boolean present(JsonParser parser, JsonToken value) throws IOException {
         return switch (value) {
             case VALUE_NULL -> false;
             case VALUE_STRING -> parser.getTextLength() > 0;

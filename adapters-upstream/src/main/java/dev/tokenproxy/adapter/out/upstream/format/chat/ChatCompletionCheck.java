@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a whole chat completion that came back with a 2xx amounts to (behaviour §2): something to deliver, an empty
@@ -24,8 +22,6 @@ public enum ChatCompletionCheck {
     EMPTY,
     /** Not a JSON object with {@code choices}: an HTML page or an error document sent with a 2xx. */
     NOT_A_COMPLETION;
-
-    private static final Set<String> OUTPUT_FIELDS = Set.copyOf(ChatOutput.OUTPUT_FIELDS);
 
     public static ChatCompletionCheck of(byte[] body) {
         return scan(body).orElseGet(() -> ofTree(ChatJson.object(body)));
@@ -78,7 +74,8 @@ public enum ChatCompletionCheck {
         if (first == JsonToken.END_ARRAY) {
             return DELIVERABLE; // no first choice: nothing says it is empty
         }
-        ChatCompletionCheck verdict = first == JsonToken.START_OBJECT ? firstChoice(parser) : skipped(parser, DELIVERABLE);
+        ChatCompletionCheck verdict =
+                first == JsonToken.START_OBJECT ? firstChoice(parser) : skipped(parser, DELIVERABLE);
         if (verdict == null) {
             return null;
         }
@@ -103,7 +100,7 @@ public enum ChatCompletionCheck {
                     }
                     sawMessage = true;
                     if (value == JsonToken.START_OBJECT) {
-                        Boolean carried = carries(parser);
+                        Boolean carried = ChatChunkScan.carriesOutput(parser);
                         if (carried == null) {
                             return null;
                         }
@@ -125,28 +122,6 @@ public enum ChatCompletionCheck {
             }
         }
         return stop && !output ? EMPTY : DELIVERABLE;
-    }
-
-    /** Whether a message carries output ({@link ChatOutput#carriedBy}); null when an output field is given twice. */
-    private static Boolean carries(JsonParser parser) throws IOException {
-        Set<String> seen = null;
-        boolean output = false;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (!OUTPUT_FIELDS.contains(field)) {
-                parser.skipChildren();
-                continue;
-            }
-            if (seen == null) {
-                seen = new HashSet<>(4);
-            }
-            if (!seen.add(field)) {
-                return null;
-            }
-            output |= ChatChunkScan.present(parser, value);
-        }
-        return output;
     }
 
     private static ChatCompletionCheck skipped(JsonParser parser, ChatCompletionCheck verdict) throws IOException {
