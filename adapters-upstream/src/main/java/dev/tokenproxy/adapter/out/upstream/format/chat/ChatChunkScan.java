@@ -118,8 +118,8 @@ final class ChatChunkScan {
 
     /**
      * At the start of a {@code delta} or {@code message} object: whether it carries output
-     * ({@link ChatOutput#carriedBy}), read to the object's end; null when an output field is given twice (the tree would
-     * keep the last).
+     * ({@link ChatOutput#carriedBy}), read to the object's end; null when an output field is given twice (the tree
+     * would keep the last).
      */
     static Boolean carriesOutput(JsonParser parser) throws IOException {
         Set<String> seen = null;
