@@ -9,10 +9,10 @@ import io.helidon.service.registry.GlobalServiceRegistry;
  * Start-up work that does not depend on the rest, begun on other threads while the main thread reads the configuration
  * and wires the gateway: the default TLS context (reading the JDK's trust store) and the SQLite native library were
  * about a quarter of the time to the {@code listening} line, one after the other on one core, and Helidon's service
- * registry most of the time its routing took to build. What is begun here is
- * only what the main thread would do itself a moment later, with the same calls: the JDK and the libraries hand it
- * what a warm-up thread already made, or let it wait for it. Nothing is begun that the configuration did not ask for,
- * and nothing that may log: a start that fails on its configuration prints its one line and nothing else.
+ * registry most of the time its routing took to build. What is begun here is only what the main thread would do
+ * itself a moment later, with the same calls: the JDK and the libraries hand it what a warm-up thread already made,
+ * or let it wait for it. Nothing is begun that the configuration did not ask for, and nothing that may log: a start
+ * that fails on its configuration prints its one line and nothing else.
  */
 final class StartUpWarmUp {
 
