@@ -37,6 +37,14 @@ public final class TestTls {
     }
 
     /**
+     * A trusted certificate for {@code other.example} only: a handshake with {@link #clientContext()} fails on the
+     * host name when the client connects to {@code 127.0.0.1} or {@code localhost}.
+     */
+    public static ServerCert otherHostCert() {
+        return new ServerCert(serverContext("tls/other-host.p12"));
+    }
+
+    /**
      * A file holding the PKCS12 trust store, for code that is configured with a path (the gateway's config).
      * The resource may sit inside the test-jar, so it is copied to a temporary file once.
      */
@@ -48,7 +56,7 @@ public final class TestTls {
         return PASSWORD;
     }
 
-    /** A client context that trusts exactly {@link #localhostCert()}. */
+    /** A client context that trusts exactly {@link #localhostCert()} and {@link #otherHostCert()}. */
     public static SSLContext clientContext() {
         try {
             var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

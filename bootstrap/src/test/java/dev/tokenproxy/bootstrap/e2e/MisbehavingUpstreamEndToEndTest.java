@@ -79,6 +79,29 @@ class MisbehavingUpstreamEndToEndTest {
         assertThat(host.requests()).hasSize(7);
     }
 
+    /**
+     * A key pasted with its line break would end the Authorization field and start one of the key's choosing: the
+     * request is refused before it is written, and the pool's next key serves.
+     */
+    @Test
+    void aKeyWithALineBreakIsNeverSentAndTheNextKeyServes() {
+        host.defaultReply(Reply.ok("from the clean key"));
+        String yaml = """
+                listen: { host: 127.0.0.1, port: 0 }
+                local_api_keys: [ { name: tests, key: "${TP_KEY}" } ]
+                routing: { same_upstream_retries: 0 }
+                upstreams:
+                  - { id: first, provider: openai, base_url: "%s", api_keys: ["${BROKEN_KEY}", "k-clean"] }
+                """.formatted(host.baseUrl());
+        gateway = GatewayUnderTest.start(folder, yaml, Map.of("BROKEN_KEY", "k-broken\r\nX-Injected: yes"));
+
+        assertThat(ask("gpt-4o")).isEqualTo("from the clean key");
+        assertThat(host.requests()).singleElement().satisfies(request -> {
+            assertThat(request.header("authorization")).isEqualTo("Bearer k-clean");
+            assertThat(request.header("x-injected")).isNull();
+        });
+    }
+
     @Test
     void aBodyOverTheBufferingCapFailsOverToTheNextUpstream() {
         host.defaultReply(Reply.hugeBody(2L * 1024 * 1024 * 1024));

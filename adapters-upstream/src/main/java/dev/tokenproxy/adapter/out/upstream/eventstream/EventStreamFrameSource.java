@@ -14,8 +14,9 @@ import java.util.List;
 public final class EventStreamFrameSource implements FrameSource<EventStreamMessage> {
 
     /**
-     * Helidon allocates a buffer of the size asked for at every read, and a stream reads about once per event: ask
-     * for a little more than a typical event (a few hundred bytes), not for 8 KiB; longer events take a few reads.
+     * A stream reads about once per event, and this array lives as long as the stream: a little more than a typical
+     * event (a few hundred bytes), not 8 KiB; longer events take a few reads. With nothing buffered on the connection,
+     * a read of this size goes from the socket straight into the array.
      */
     private static final int READ_BUFFER_BYTES = 2 * 1024;
 

@@ -1,102 +1,152 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.common.buffers.DataWriter;
-import io.helidon.common.socket.HelidonSocket;
-import io.helidon.common.socket.TlsSocket;
-import io.helidon.webclient.api.ClientConnection;
-import io.helidon.webclient.api.ConnectionKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One upstream TCP (or TLS) connection for Helidon's HTTP/1.1 client, built on a {@link SocketChannel} so that the
- * pool can look at it without blocking. Helidon's own {@code TcpClientConnection} can't be used for that: its socket
- * is a plain {@code Socket}, and its idle monitor keeps a byte that arrives while the connection is pooled and hands
- * it to the next request as the start of its response — one client then reads another client's answer.
- *
- * <p>Reads go through an {@link InterimResponseFilter}, so Helidon only ever parses final responses.
+ * One upstream TCP (or TLS) connection, built on a {@link SocketChannel} so that the pool can look at it without
+ * blocking and the watchdog can close it from another thread: a blocked connect, write or read then fails at once.
+ * It sends whole requests and hands its received bytes to the response parser through a {@link ConnectionInput}.
  */
-final class ChannelConnection implements ClientConnection {
-
-    private static final List<String> ALPN_HTTP_1_1 = List.of("http/1.1");
-    private static final int WRITE_BUFFER_BYTES = 4096;
-
-    private final ConnectionKey key;
-    private final Predicate<ChannelConnection> release;
-    private final ByteBuffer probe = ByteBuffer.allocate(1);
-    private SocketChannel channel;
-    private HelidonSocket socket;
-    private InterimResponseFilter filter;
-    private DataReader reader;
-    private DataWriter writer;
-    private String channelId = "not-connected";
-    private volatile boolean closed;
+final class ChannelConnection {
 
     /**
-     * @param release asked when Helidon has read a whole response; {@code false} closes the connection instead
+     * The most handed to the channel in one call. The JDK copies a heap buffer into a temporary native buffer of the
+     * size of the call and keeps that buffer for the carrier thread: a 19 MB prompt written (or a 16 MB answer read)
+     * in one call would leave that much native memory behind on every carrier thread that ever did it.
      */
-    ChannelConnection(ConnectionKey key, Predicate<ChannelConnection> release) {
-        this.key = key;
-        this.release = release;
+    static final int IO_SLICE = 64 * 1024;
+    /** A head and body up to this size go to TLS as one array: one record instead of two. */
+    private static final int TLS_JOIN_BYTES = 16 * 1024;
+    private static final String[] ALPN_HTTP_1_1 = {"http/1.1"};
+
+    private final Endpoint endpoint;
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private SocketChannel channel;
+    private SSLSocket tls;
+    private InputStream tlsIn;
+    private OutputStream tlsOut;
+    private ConnectionInput input;
+    private volatile boolean closed;
+
+    ChannelConnection(Endpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
-    /** Connects (and shakes hands for https) within {@code timeout}; blocking, abortable by {@link #closeResource}. */
-    ChannelConnection connect(Duration timeout) {
-        InetAddress address;
-        try {
-            address = key.dnsResolver().resolveAddress(key.host(), key.dnsAddressLookup());
-        } catch (IllegalArgumentException unresolved) {
-            // Helidon's resolver says "failed to get address" without its cause; name it for what it is.
-            var unknown = new java.net.UnknownHostException(key.host());
-            unknown.initCause(unresolved);
-            throw new UncheckedIOException(unknown);
-        }
-        var target = new InetSocketAddress(address, key.port());
+    /**
+     * Connects (and shakes hands for https, verifying the certificate and its host name) within {@code timeout};
+     * blocking, abortable by {@link #close()}.
+     *
+     * @param sslContext the trust for https endpoints
+     */
+    ChannelConnection connect(Duration timeout, SSLContext sslContext) throws IOException {
+        InetAddress address = InetAddress.getByName(endpoint.bareHost());
         try {
             channel = SocketChannel.open();
-            channelId = "0x" + HexFormat.of().toHexDigits(System.identityHashCode(channel));
             // Stream chunks are small and latency-bound: no Nagle delay.
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             if (closed) {
                 throw new SocketException("closed while connecting");
             }
-            channel.socket().connect(target, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-            if (key.tls().enabled()) {
-                SSLSocket tls = key.tls().createSocket(ALPN_HTTP_1_1, channel.socket(),
-                        InetSocketAddress.createUnresolved(key.host(), key.port()));
-                tls.startHandshake();
-                socket = TlsSocket.client(tls, channelId);
+            channel.socket().connect(new InetSocketAddress(address, endpoint.port()),
+                    (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            if (endpoint.tls()) {
+                tls = handshake(sslContext);
+                tlsIn = tls.getInputStream();
+                tlsOut = tls.getOutputStream();
+                input = new ConnectionInput(tlsIn::read);
             } else {
-                socket = new ChannelSocket(channel, channelId);
+                input = new ConnectionInput(this::readChannel);
             }
-        } catch (IOException e) {
-            closeResource();
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
         }
-        filter = new InterimResponseFilter(socket);
-        reader = DataReader.create(filter);
-        writer = new SocketWriter(socket);
         return this;
     }
 
-    /** The next bytes are the response to a request about to be sent. */
-    void expectResponse() {
-        filter.expectResponse();
+    private SSLSocket handshake(SSLContext sslContext) throws IOException {
+        var socket = (SSLSocket) sslContext.getSocketFactory()
+                .createSocket(channel.socket(), endpoint.bareHost(), endpoint.port(), true);
+        var parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setApplicationProtocols(ALPN_HTTP_1_1);
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** The bytes received and not yet parsed. */
+    ConnectionInput input() {
+        return input;
+    }
+
+    /** Sends a request: its head, then its body (null for none), in as few writes as the limits allow. */
+    void send(byte[] head, byte[] body) throws IOException {
+        int bodyLength = body == null ? 0 : body.length;
+        if (tls != null) {
+            if (head.length + bodyLength <= TLS_JOIN_BYTES) {
+                byte[] joined = java.util.Arrays.copyOf(head, head.length + bodyLength);
+                if (bodyLength > 0) {
+                    System.arraycopy(body, 0, joined, head.length, bodyLength);
+                }
+                tlsOut.write(joined);
+            } else {
+                tlsOut.write(head);
+                tlsOut.write(body);
+            }
+            tlsOut.flush();
+            return;
+        }
+        writeSliced(channel, head, body);
+    }
+
+    /**
+     * Writes a head and a body (null for none) to a blocking channel: one gathering write for the head and the body's
+     * first slice, so that a small request is one packet, then the rest in slices of at most {@value #IO_SLICE}.
+     */
+    static void writeSliced(GatheringByteChannel channel, byte[] head, byte[] body) throws IOException {
+        int bodyLength = body == null ? 0 : body.length;
+        ByteBuffer first = ByteBuffer.wrap(head);
+        ByteBuffer bodySlice = ByteBuffer.wrap(body == null ? head : body, 0,
+                Math.min(bodyLength, Math.max(0, IO_SLICE - head.length)));
+        ByteBuffer[] pair = {first, bodySlice};
+        while (first.hasRemaining() || bodySlice.hasRemaining()) {
+            channel.write(pair);
+        }
+        for (int at = bodySlice.position(); at < bodyLength; ) {
+            ByteBuffer slice = ByteBuffer.wrap(body, at, Math.min(IO_SLICE, bodyLength - at));
+            while (slice.hasRemaining()) {
+                channel.write(slice);
+            }
+            at = slice.position();
+        }
+    }
+
+    private int readChannel(byte[] into, int offset, int length) throws IOException {
+        return readSlice(channel, into, offset, length);
+    }
+
+    /** A blocking read of at most {@value #IO_SLICE} bytes, however many are asked for. */
+    static int readSlice(ReadableByteChannel channel, byte[] into, int offset, int length) throws IOException {
+        int read = channel.read(ByteBuffer.wrap(into, offset, Math.min(length, IO_SLICE)));
+        if (read == 0) {
+            throw new IllegalStateException("a blocking read returned no bytes");
+        }
+        return read;
     }
 
     /**
@@ -104,7 +154,7 @@ final class ChannelConnection implements ClientConnection {
      * waiting in the socket. Looks without blocking; a connection that fails the check must not be used again.
      */
     boolean isQuiet() {
-        if (closed || !channel.isOpen() || reader.available() > 0 || filter.held() > 0) {
+        if (closed || !channel.isOpen() || input.buffered() > 0) {
             return false;
         }
         try {
@@ -122,61 +172,19 @@ final class ChannelConnection implements ClientConnection {
         }
     }
 
-    /** Whether Helidon's reader holds bytes it has not handed out (read past the end of a response). */
-    boolean hasUnreadBytes() {
-        return reader.available() > 0 || filter.held() > 0;
-    }
-
-    @Override
-    public DataReader reader() {
-        return reader;
-    }
-
-    @Override
-    public DataWriter writer() {
-        return writer;
-    }
-
-    @Override
-    public String channelId() {
-        return channelId;
-    }
-
-    @Override
-    public HelidonSocket helidonSocket() {
-        return socket;
-    }
-
-    /** Socket read timeout: effective for TLS reads only; the watchdog enforces every real limit. */
-    @Override
-    public void readTimeout(Duration readTimeout) {
-        try {
-            channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
+    /** Socket read timeout: effective for TLS reads only (a channel's reads ignore it); a backstop to the watchdog. */
+    void readTimeout(Duration timeout) throws SocketException {
+        if (tls != null) {
+            tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
         }
     }
 
-    @Override
-    public boolean isConnected() {
+    boolean isConnected() {
         return !closed && channel != null && channel.isOpen();
     }
 
-    @Override
-    public boolean allowExpectContinue() {
-        return false;
-    }
-
-    @Override
-    public void releaseResource() {
-        if (!closed && !release.test(this)) {
-            closeResource();
-        }
-    }
-
-    /** Closes the socket, from any thread: a blocked read or connect fails at once. Idempotent. */
-    @Override
-    public void closeResource() {
+    /** Closes the socket, from any thread: a blocked read, write or connect fails at once. Idempotent. */
+    void close() {
         closed = true;
         SocketChannel current = channel;
         if (current != null) {
@@ -184,73 +192,6 @@ final class ChannelConnection implements ClientConnection {
                 current.close();
             } catch (IOException e) {
                 // Closed either way.
-            }
-        }
-    }
-
-    /**
-     * Collects small writes (the request head) and sends them with the body in as few packets as possible. Its
-     * buffer lives from a request's first write to its flush: an open stream or a pooled connection holds none.
-     * A write larger than the buffer goes to the socket as it is, after what is held.
-     *
-     * <p>A plain array rather than Helidon's growing buffer: in Helidon 4.5.0 {@code GrowingBufferData.write(BufferData)}
-     * does not count what it wrote, so growing loses it (a head followed by a body that together pass its first size
-     * went out as zeros).
-     */
-    private static final class SocketWriter implements DataWriter {
-        private static final int FIRST_BUFFER_BYTES = 1024;
-        private final HelidonSocket socket;
-        private byte[] buffer;
-        private int held;
-
-        SocketWriter(HelidonSocket socket) {
-            this.socket = socket;
-        }
-
-        @Override
-        public void write(BufferData... buffers) {
-            for (BufferData data : buffers) {
-                write(data);
-            }
-        }
-
-        @Override
-        public void write(BufferData data) {
-            int length = data.available();
-            if (held + length > WRITE_BUFFER_BYTES) {
-                flush();
-            }
-            if (length > WRITE_BUFFER_BYTES) {
-                socket.write(data);
-                return;
-            }
-            if (buffer == null || buffer.length < held + length) {
-                int size = Math.max(FIRST_BUFFER_BYTES, Integer.highestOneBit(held + length - 1) << 1);
-                buffer = buffer == null ? new byte[size] : Arrays.copyOf(buffer, size);
-            }
-            held += data.read(buffer, held, length);
-        }
-
-        @Override
-        public void writeNow(BufferData... buffers) {
-            write(buffers);
-            flush();
-        }
-
-        @Override
-        public void writeNow(BufferData data) {
-            write(data);
-            flush();
-        }
-
-        @Override
-        public void flush() {
-            byte[] bytes = buffer;
-            int length = held;
-            buffer = null;
-            held = 0;
-            if (length > 0) {
-                socket.write(BufferData.create(bytes, 0, length));
             }
         }
     }

@@ -1,24 +1,24 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
-import io.helidon.webclient.api.ConnectionKey;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
- * Keep-alive connections, shared by every upstream. We keep our own pool instead of Helidon's so that each exchange
- * holds its connection from the start (the watchdog can close it in any phase) and so that a connection is reused
- * only when it is provably quiet: a response that ended exactly at its framing boundary (see
- * {@link PooledConnection#mayReturnToPool()}), and at lease no byte and no end of stream waiting in the socket. A
+ * Keep-alive connections, shared by every upstream. Each exchange holds its connection from the start (the watchdog
+ * can close it in any phase), and a connection is reused only when it is provably quiet: a response that ended
+ * exactly at its framing boundary (see {@link PooledConnection#release()}), and at lease no byte and no end of stream waiting in the socket. A
  * stale byte would otherwise be read as the start of the next client's answer. Most recently used first, so that
  * connections the server may have closed meanwhile are the last to be tried.
  */
 final class ConnectionPool implements AutoCloseable {
 
-    /** Helidon's default {@code connection-cache-size}. */
+    /** As many as Helidon's client kept ({@code connection-cache-size}). */
     private static final int MAX_IDLE_PER_ENDPOINT = 256;
     /**
      * Idle connections older than this are closed rather than reused: servers drop idle keep-alive connections after
@@ -26,15 +26,24 @@ final class ConnectionPool implements AutoCloseable {
      */
     private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final Map<ConnectionKey, BlockingDeque<PooledConnection>> idle = new ConcurrentHashMap<>();
+    private final Map<Endpoint, BlockingDeque<PooledConnection>> idle = new ConcurrentHashMap<>();
+    private final SSLContext sslContext;
+
+    /** @param sslContext the trust for https endpoints */
+    ConnectionPool(SSLContext sslContext) {
+        this.sslContext = sslContext;
+    }
 
     /**
-     * A connection to {@code key} owned by {@code watch}: a quiet idle one, or a new one connected within
+     * A connection to {@code endpoint} owned by {@code watch}: a quiet idle one, or a new one connected within
      * {@code connectTimeout} (unless {@code fresh} asks for a new one regardless).
      */
-    PooledConnection lease(ConnectionKey key, Duration connectTimeout, Watch watch, boolean fresh) {
-        BlockingDeque<PooledConnection> queue =
-                idle.computeIfAbsent(key, k -> new LinkedBlockingDeque<>(MAX_IDLE_PER_ENDPOINT));
+    PooledConnection lease(Endpoint endpoint, Duration connectTimeout, Watch watch, boolean fresh)
+            throws IOException {
+        BlockingDeque<PooledConnection> queue = idle.get(endpoint);
+        if (queue == null) {
+            queue = idle.computeIfAbsent(endpoint, k -> new LinkedBlockingDeque<>(MAX_IDLE_PER_ENDPOINT));
+        }
         long now = System.nanoTime();
         closeExpired(queue, now);
         PooledConnection pooled;
@@ -45,11 +54,10 @@ final class ConnectionPool implements AutoCloseable {
             }
             pooled.close();
         }
-        var created = new PooledConnection();
-        created.attach(new ChannelConnection(key, connection -> created.mayReturnToPool() && offer(queue, created)));
+        BlockingDeque<PooledConnection> home = queue;
+        var created = new PooledConnection(new ChannelConnection(endpoint), released -> offer(home, released));
         created.lease(watch, false);
-        created.connection().connect(connectTimeout);
-        created.connection().expectResponse();
+        created.connection().connect(connectTimeout, sslContext);
         return created;
     }
 
@@ -66,12 +74,6 @@ final class ConnectionPool implements AutoCloseable {
     private static boolean offer(BlockingDeque<PooledConnection> queue, PooledConnection pooled) {
         pooled.idleSince(System.nanoTime());
         return queue.offerFirst(pooled);
-    }
-
-    /** How many connections to {@code key} wait in the pool (for tests and metrics). */
-    int idleCount(ConnectionKey key) {
-        var queue = idle.get(key);
-        return queue == null ? 0 : queue.size();
     }
 
     @Override

@@ -1,18 +1,23 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import java.util.function.Predicate;
+
 /**
  * A keep-alive connection and the exchange currently using it. The owner's {@link Watch} decides whether the
- * connection may go back to the pool when Helidon releases it.
+ * connection may go back to the pool when its response has been read to the end.
  */
 final class PooledConnection {
 
-    private volatile ChannelConnection connection;
+    private final ChannelConnection connection;
+    /** Takes the connection back into the pool; false when the pool is full. */
+    private final Predicate<PooledConnection> home;
     private volatile Watch owner;
     private volatile boolean reused;
     private volatile long idleSinceNanos;
 
-    void attach(ChannelConnection newConnection) {
-        this.connection = newConnection;
+    PooledConnection(ChannelConnection connection, Predicate<PooledConnection> home) {
+        this.connection = connection;
+        this.home = home;
     }
 
     ChannelConnection connection() {
@@ -24,9 +29,6 @@ final class PooledConnection {
         owner = watch;
         reused = fromPool;
         watch.onAbort(this::close);
-        if (connection.isConnected()) {
-            connection.expectResponse();
-        }
     }
 
     /** Whether the connection served an earlier exchange: a failure before any response may be its staleness. */
@@ -35,13 +37,17 @@ final class PooledConnection {
     }
 
     /**
-     * Helidon releases the connection after a fully read response. It goes back to the pool only if the response
-     * was framed so that its end is certain, nothing was read past that end, and no abort got there first.
+     * The exchange read its response to the end. The connection goes back to the pool only if the response was framed
+     * so that its end is certain, nothing arrived past that end, and no abort got there first; else it is closed.
      */
-    boolean mayReturnToPool() {
+    void release() {
         Watch current = owner;
-        return current != null && current.reusable() && !connection.hasUnreadBytes()
-                && current.end(WatchEnd.RELEASED) && connection.isConnected();
+        boolean reusable = current.reusable() && connection.input().buffered() == 0;
+        if (!reusable) {
+            current.end(WatchEnd.CLOSED);
+        } else if (current.end(WatchEnd.RELEASED) && !(connection.isConnected() && home.test(this))) {
+            close();
+        }
     }
 
     void idleSince(long nanos) {
@@ -53,6 +59,6 @@ final class PooledConnection {
     }
 
     void close() {
-        connection.closeResource();
+        connection.close();
     }
 }

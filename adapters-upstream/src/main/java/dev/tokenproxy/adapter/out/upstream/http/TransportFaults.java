@@ -1,7 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
 import dev.tokenproxy.domain.classify.Fault;
-import io.helidon.webclient.api.RuntimeUnknownHostException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
@@ -67,8 +66,7 @@ final class TransportFaults {
 
     /** A name that does not resolve: a typo or a DNS outage, which a resend at once cannot cure. */
     private static boolean isUnknownHost(Throwable failure) {
-        return has(failure, UnknownHostException.class) || has(failure, RuntimeUnknownHostException.class)
-                || has(failure, java.nio.channels.UnresolvedAddressException.class);
+        return has(failure, UnknownHostException.class) || has(failure, java.nio.channels.UnresolvedAddressException.class);
     }
 
     private static boolean has(Throwable failure, Class<? extends Throwable> type) {

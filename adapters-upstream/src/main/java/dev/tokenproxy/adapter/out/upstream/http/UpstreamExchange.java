@@ -2,13 +2,9 @@ package dev.tokenproxy.adapter.out.upstream.http;
 
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.domain.classify.Fault;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.webclient.http1.Http1ClientResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.ProtocolException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -25,44 +21,35 @@ public final class UpstreamExchange implements AutoCloseable {
     private static final int FINISH_MAX_BYTES = 16 * 1024;
     private static final long FINISH_MAX_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
 
-    private final Http1ClientResponse response;
+    private final ResponseHead head;
+    private final ResponseBody body;
+    private final PooledConnection connection;
     private final Watch watch;
-    /** No Content-Length and not chunked: the body ends when the server closes the connection (HTTP/1.0 style). */
-    private final boolean endsWithConnection;
     private final long maxBufferedBodyBytes;
     private final InFlightBytes budget;
-    private InputStream body;
     private boolean ended;
 
-    /** @throws RuntimeException (with a {@link java.net.ProtocolException} cause) when the framing is ambiguous */
-    UpstreamExchange(Http1ClientResponse response, Watch watch, long maxBufferedBodyBytes, InFlightBytes budget) {
-        this.response = response;
+    /** @throws ProtocolException when the body's framing is ambiguous or malformed */
+    UpstreamExchange(ResponseHead head, PooledConnection connection, Watch watch, long maxBufferedBodyBytes,
+                     InFlightBytes budget) throws ProtocolException {
+        this.head = head;
+        this.body = ResponseBody.of(head, connection.connection().input());
+        this.connection = connection;
         this.watch = watch;
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
         this.budget = budget;
-        var headers = response.headers();
-        // containsToken splits the values into a new list even when there is no such header (most answers).
-        boolean chunked = headers.contains(HeaderNames.TRANSFER_ENCODING)
-                && headers.containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED);
-        boolean hasLength = headers.contains(HeaderNames.CONTENT_LENGTH);
-        // Both, or several lengths: two parsers could disagree where the body ends (RFC 9112 §6.3 asks to
-        // treat it as an error); Helidon would trust Content-Length and read the rest as the next response.
-        if ((chunked && hasLength) || (hasLength && headers.get(HeaderNames.CONTENT_LENGTH).allValues().size() > 1)) {
-            throw new java.io.UncheckedIOException(
-                    new java.net.ProtocolException("upstream response has an ambiguous length"));
-        }
-        this.endsWithConnection = !hasLength && !chunked;
-        if (endsWithConnection || headers.contains(HeaderValues.CONNECTION_CLOSE)) {
+        if (body.endsWithConnection() || !head.http11() || head.headers().hasToken("Connection", "close")) {
             watch.notReusable();
         }
     }
 
     public int status() {
-        return response.status().code();
+        return head.status();
     }
 
+    /** The first value of the response header {@code name} (in any case). */
     public Optional<String> header(String name) {
-        return response.headers().first(HeaderNames.create(name));
+        return head.headers().first(name);
     }
 
     /** The caller saw its first output: from now on only the idle limit and the deadline apply. */
@@ -80,9 +67,8 @@ public final class UpstreamExchange implements AutoCloseable {
     }
 
     /**
-     * Reads the next bytes of the body into {@code buffer[offset, offset + length)} as soon as any arrive. Helidon
-     * allocates a buffer of {@code length} bytes for each read: ask for what is expected, not for a large round
-     * number.
+     * Reads the next bytes of the body into {@code buffer[offset, offset + length)} as soon as any arrive. A read that
+     * asks for at least 2 KiB while nothing is buffered goes straight from the socket into {@code buffer}.
      *
      * @return the number of bytes read, or -1 at the end of the body
      */
@@ -92,18 +78,15 @@ public final class UpstreamExchange implements AutoCloseable {
         }
         watch.readStarted();
         try {
-            int count = body().read(buffer, offset, length);
+            int count = body.read(buffer, offset, length);
             if (count < 0) {
+                if (watch.ending() != null) {
+                    // A close by the watchdog can look like the end of a body that runs to the end of the connection.
+                    throw new java.io.EOFException("the exchange was aborted");
+                }
                 endNormally();
             }
             return count;
-        } catch (DataReader.InsufficientDataAvailableException endOfConnection) {
-            if (endsWithConnection && watch.ending() == null) {
-                ended = true;
-                watch.end(WatchEnd.CLOSED);
-                return -1;
-            }
-            throw fail(endOfConnection);
         } catch (IOException | RuntimeException e) {
             throw fail(e);
         } finally {
@@ -120,16 +103,16 @@ public final class UpstreamExchange implements AutoCloseable {
      *                          connection is closed then, so memory stays flat whatever the upstream sends
      */
     public byte[] readBody() throws TransportFailure {
-        var declared = response.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > maxBufferedBodyBytes) {
+        long declared = body.declaredLength();
+        if (declared > maxBufferedBodyBytes) {
             throw fail(Fault.RESPONSE_TOO_LARGE, null);
         }
         long reserved = 0;
         try {
-            if (declared.isPresent()) {
+            if (declared >= 0) {
                 // Twice: the bytes as they arrive, and the array they are copied into at the end.
-                reserved = reserve(2 * declared.getAsLong());
-                return readDeclared((int) declared.getAsLong());
+                reserved = reserve(2 * declared);
+                return readDeclared((int) declared);
             }
             var all = new ByteArrayOutputStream(READ_BUFFER_BYTES);
             byte[] buffer = new byte[READ_BUFFER_BYTES];
@@ -151,21 +134,21 @@ public final class UpstreamExchange implements AutoCloseable {
 
     /**
      * A body of a declared length, read straight into an array of that length: one copy from the connection, instead
-     * of round-number buffers (Helidon's and ours) and a growing stream. Ends with the read that reports the end of
+     * of round-number buffers and a growing stream. Ends with the read that reports the end of
      * the body, so that the connection goes back to the pool.
      */
     private byte[] readDeclared(int length) throws TransportFailure {
-        byte[] body = new byte[length];
+        byte[] bytes = new byte[length];
         int filled = 0;
         int count = 0;
-        while (filled < length && (count = read(body, filled, length - filled)) >= 0) {
+        while (filled < length && (count = read(bytes, filled, length - filled)) >= 0) {
             filled += count;
         }
         if (count >= 0 && read(new byte[1]) >= 0) {
-            // Helidon stops a declared-length body at its length; more would be a bug in that framing.
+            // A declared-length body stops at its length; more would be a bug in that framing.
             throw fail(Fault.RESPONSE_TOO_LARGE, null);
         }
-        return filled == length ? body : Arrays.copyOf(body, filled);
+        return filled == length ? bytes : Arrays.copyOf(bytes, filled);
     }
 
     /** Takes {@code bytes} from the budget, or fails the exchange. */
@@ -185,7 +168,7 @@ public final class UpstreamExchange implements AutoCloseable {
             return;
         }
         watch.shortenDeadline(FINISH_MAX_NANOS);
-        // Usually nothing or a last empty chunk is left: small reads, as Helidon allocates the size asked for.
+        // Usually nothing or a last empty chunk is left.
         byte[] buffer = new byte[FINISH_READ_BYTES];
         long total = 0;
         try {
@@ -216,19 +199,9 @@ public final class UpstreamExchange implements AutoCloseable {
         abort();
     }
 
-    private InputStream body() {
-        if (body == null) {
-            body = response.entity().inputStream();
-        }
-        return body;
-    }
-
     private void endNormally() {
         ended = true;
-        // Usually already done by Helidon when the entity was fully read; needed for empty bodies.
-        response.close();
-        // If the response was not reusable (Connection: close), Helidon closed the socket but the watch still runs.
-        watch.end(WatchEnd.CLOSED);
+        connection.release();
     }
 
     private TransportFailure fail(Fault fault, Exception e) {

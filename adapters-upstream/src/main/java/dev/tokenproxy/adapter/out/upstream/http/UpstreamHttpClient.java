@@ -3,17 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.http;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.spi.ProviderContext;
 import dev.tokenproxy.domain.classify.Fault;
-import io.helidon.common.tls.Tls;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpLogConfig;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.ConnectionKey;
-import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webclient.http1.Http1ClientProtocolConfig;
-import io.helidon.webclient.http1.Http1ClientRequest;
-import io.helidon.webclient.http1.Http1ClientResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -25,6 +15,12 @@ import javax.net.ssl.SSLContext;
  * The HTTP/1.1 client every upstream adapter sends through: one keep-alive pool shared by all upstreams, TCP_NODELAY
  * (stream chunks are small and latency-bound), no redirects, certificates verified with hostname checks, and a
  * watchdog that enforces the connect, first-output, idle and deadline limits of each exchange. Thread-safe.
+ *
+ * <p>The protocol is our own code ({@link RequestHead}, {@link ResponseHead}, {@link ResponseBody}) rather than
+ * Helidon's client: the gateway sends one kind of request (a whole body of known length) and needs every byte of the
+ * answer where it can see it — where a response ends, what follows it on the connection, when the pool may take the
+ * connection back. Helidon's client built a URI, a header map, a service chain and a buffer copy per request around
+ * that, a tenth of a small request's CPU (see docs/benchmark.md, eighth pass).
  */
 public final class UpstreamHttpClient implements AutoCloseable {
 
@@ -44,11 +40,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     private final long maxBufferedBodyBytes;
     private final InFlightBytes budget;
-    private final Tls tls;
-    private final Tls noTls = Tls.builder().enabled(false).build();
-    private final WebClient requests;
-    private final Http1Client http1;
-    private final ConnectionPool pool = new ConnectionPool();
+    private final ConnectionPool pool;
     private final Watchdog watchdog = new Watchdog();
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
@@ -73,21 +65,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
         }
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
         this.budget = java.util.Objects.requireNonNull(budget, "budget");
-        this.tls = Tls.builder()
-                .sslContext(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext))
-                .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)
-                .build();
-        this.requests = WebClient.builder()
-                .tls(tls)
-                .proxy(Proxy.noProxy())
-                .followRedirects(false)
-                .sendExpectContinue(false)
-                .keepAlive(true)
-                .build();
-        // Helidon's wire log would print prompts and answers if someone raised its log level: keep it off.
-        this.http1 = requests.client(Http1Client.PROTOCOL, Http1ClientProtocolConfig.builder()
-                .log(HttpLogConfig.builder().sendLog(false).receiveLog(false).build())
-                .build());
+        this.pool = new ConnectionPool(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext));
     }
 
     /**
@@ -98,7 +76,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
      */
     public UpstreamExchange post(URI uri, Map<String, String> headers, byte[] body, ExchangeLimits limits)
             throws TransportFailure {
-        return exchange(Method.POST, uri, headers, body, limits);
+        return exchange("POST", uri, headers, body, limits);
     }
 
     /**
@@ -108,19 +86,21 @@ public final class UpstreamHttpClient implements AutoCloseable {
      * @param headers the complete request headers (Host is added)
      */
     public UpstreamExchange get(URI uri, Map<String, String> headers, ExchangeLimits limits) throws TransportFailure {
-        return exchange(Method.GET, uri, headers, null, limits);
+        return exchange("GET", uri, headers, null, limits);
     }
 
-    private UpstreamExchange exchange(Method method, URI uri, Map<String, String> headers, byte[] body,
+    private UpstreamExchange exchange(String method, URI uri, Map<String, String> headers, byte[] body,
                                       ExchangeLimits limits) throws TransportFailure {
-        ConnectionKey key = connectionKey(uri);
+        Endpoint endpoint = Endpoint.of(uri);
+        // Before any connection is touched: a field the grammar does not allow is refused, not sent.
+        byte[] head = RequestHead.encode(method, uri, endpoint, headers, body == null ? -1 : body.length);
         try {
-            return send(key, method, uri, headers, body, limits, false);
+            return send(endpoint, head, body, limits, false);
         } catch (StaleConnection stale) {
             // A pooled connection the server closed just before we used it: the request never reached the
             // server's application, so one resend on a new connection is safe (browsers and OkHttp do the same).
             try {
-                return send(key, method, uri, headers, body, limits, true);
+                return send(endpoint, head, body, limits, true);
             } catch (StaleConnection impossible) {
                 throw impossible.failure;
             }
@@ -128,28 +108,25 @@ public final class UpstreamHttpClient implements AutoCloseable {
     }
 
     /** @param body null for a request without a body */
-    private UpstreamExchange send(ConnectionKey key, Method method, URI uri, Map<String, String> headers,
-                                  byte[] body, ExchangeLimits limits, boolean freshConnection)
-            throws TransportFailure, StaleConnection {
+    private UpstreamExchange send(Endpoint endpoint, byte[] head, byte[] body, ExchangeLimits limits,
+                                  boolean freshConnection) throws TransportFailure, StaleConnection {
         Watch watch = watchdog.start(limits);
         PooledConnection pooled = null;
         try {
-            pooled = pool.lease(key, limits.connect(), watch, freshConnection);
+            pooled = pool.lease(endpoint, limits.connect(), watch, freshConnection);
             if (watch.ending() != null) {
                 throw new IllegalStateException("aborted while connecting");
             }
             watch.connected();
-            Http1ClientRequest request = http1.method(method)
-                    .uri(uri)
-                    .connection(pooled.connection())
-                    .readTimeout(limits.untilDeadline().plus(READ_TIMEOUT_BACKSTOP))
-                    .headers(h -> headers.forEach((name, value) -> h.set(HeaderNames.create(name), value)));
+            ChannelConnection connection = pooled.connection();
+            connection.readTimeout(limits.untilDeadline().plus(READ_TIMEOUT_BACKSTOP));
             // The first-output clock starts once our own preparation is done: it measures the upstream.
             watch.requestSending();
-            Http1ClientResponse response = body == null ? request.request() : sendBody(request, body);
+            connection.send(head, body);
+            ResponseHead response = ResponseHead.read(connection.input());
             watch.responseStarted();
-            return new UpstreamExchange(response, watch, maxBufferedBodyBytes, budget);
-        } catch (RuntimeException e) {
+            return new UpstreamExchange(response, pooled, watch, maxBufferedBodyBytes, budget);
+        } catch (IOException | RuntimeException e) {
             var failure = new TransportFailure(TransportFaults.of(e, watch), e);
             boolean stale = pooled != null && pooled.wasReused() && watch.ending() == null
                     && watch.phase() == Watch.Phase.AWAITING_RESPONSE
@@ -160,20 +137,6 @@ public final class UpstreamHttpClient implements AutoCloseable {
             }
             throw failure;
         }
-    }
-
-    /**
-     * Sends the body as it is. {@code submit(byte[])} would first copy it, head and all, into one growing buffer: a
-     * second copy of a prompt of hundreds of KB for each attempt, and with it twice the bytes a large request keeps
-     * alive while it waits for its upstream. Through the output stream, with the length declared, Helidon hands the
-     * array itself to the connection's writer ({@code ChannelConnection}), which writes it to the socket.
-     */
-    private static Http1ClientResponse sendBody(Http1ClientRequest request, byte[] body) {
-        return request.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
-                .outputStream(out -> {
-                    out.write(body);
-                    out.close();
-                });
     }
 
     /** A reused connection broke before any response byte: worth one resend on a new connection. */
@@ -191,13 +154,6 @@ public final class UpstreamHttpClient implements AutoCloseable {
     public void close() {
         watchdog.close();
         pool.close();
-    }
-
-    private ConnectionKey connectionKey(URI uri) {
-        boolean https = "https".equalsIgnoreCase(uri.getScheme());
-        int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
-        return ConnectionKey.create(uri.getScheme(), uri.getHost(), port, https ? tls : noTls,
-                requests.prototype().dnsResolver(), requests.prototype().dnsAddressLookup(), Proxy.noProxy());
     }
 
     /**

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokenproxy.adapter.out.upstream.http.HelidonWarmUp;
+import dev.tokenproxy.adapter.out.upstream.http.ClientWarmUp;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
@@ -69,7 +69,7 @@ class CodexAdapterTest {
 
     @BeforeAll
     static void warmUp() throws Exception {
-        HelidonWarmUp.once();
+        ClientWarmUp.once();
     }
 
     @AfterEach

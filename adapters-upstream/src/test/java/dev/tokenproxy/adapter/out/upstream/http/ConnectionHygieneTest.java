@@ -35,7 +35,7 @@ class ConnectionHygieneTest {
 
     @BeforeAll
     static void warmUp() throws TransportFailure {
-        HelidonWarmUp.once();
+        ClientWarmUp.once();
     }
 
     @AfterEach

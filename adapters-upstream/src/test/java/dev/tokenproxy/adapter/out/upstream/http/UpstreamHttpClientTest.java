@@ -36,7 +36,7 @@ class UpstreamHttpClientTest {
 
     @BeforeAll
     static void warmUp() throws TransportFailure {
-        HelidonWarmUp.once();
+        ClientWarmUp.once();
     }
 
     @AfterEach
@@ -152,6 +152,33 @@ class UpstreamHttpClientTest {
                 assertThat(received.body()).isEqualTo(new String(body, StandardCharsets.UTF_8));
             });
             assertThat(server.acceptedConnections()).isEqualTo(1);
+        }
+    }
+
+    /** The certificate's names are checked, not only its chain: a trusted certificate for another host is refused. */
+    @Test
+    void aTrustedCertificateForAnotherHostIsATlsFailureBeforeAnythingIsSent() throws Exception {
+        Function<RecordedRequest, Script> ok = request -> out -> out.send(200, "text/plain", "ok");
+        try (var server = ScriptedHttpServer.startTls(TestTls.otherHostCert(), ok)) {
+            var failure = catchThrowableOfType(TransportFailure.class,
+                    () -> http.post(URI.create(server.url("/ok")), HEADERS, BODY, GENEROUS));
+
+            assertThat(failure.fault()).isEqualTo(Fault.TLS_FAILURE);
+            assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    /** A host name (not only an IP address) is matched against the certificate's DNS names. */
+    @Test
+    void aCertificateForTheHostNameUsedIsAccepted() throws Exception {
+        Function<RecordedRequest, Script> ok = request -> out -> out.send(200, "text/plain", "ok");
+        try (var server = ScriptedHttpServer.startTls(TestTls.localhostCert(), ok)) {
+            var byName = URI.create(server.url("/ok").replace("127.0.0.1", "localhost"));
+            try (var exchange = http.post(byName, HEADERS, BODY, GENEROUS)) {
+                assertThat(new String(exchange.readBody(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+            }
+            assertThat(server.requests()).singleElement()
+                    .satisfies(received -> assertThat(received.header("host")).startsWith("localhost:"));
         }
     }
 

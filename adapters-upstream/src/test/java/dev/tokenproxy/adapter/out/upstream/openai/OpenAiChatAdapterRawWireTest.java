@@ -3,7 +3,7 @@ package dev.tokenproxy.adapter.out.upstream.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.tokenproxy.adapter.out.upstream.http.HelidonWarmUp;
+import dev.tokenproxy.adapter.out.upstream.http.ClientWarmUp;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
@@ -47,7 +47,7 @@ class OpenAiChatAdapterRawWireTest {
 
     @BeforeAll
     static void warmUp() throws Exception {
-        HelidonWarmUp.once();
+        ClientWarmUp.once();
     }
 
     @AfterEach

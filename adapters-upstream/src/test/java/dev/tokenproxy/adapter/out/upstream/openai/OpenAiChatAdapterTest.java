@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.http.BlockedThread;
-import dev.tokenproxy.adapter.out.upstream.http.HelidonWarmUp;
+import dev.tokenproxy.adapter.out.upstream.http.ClientWarmUp;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
 import dev.tokenproxy.application.model.AttemptTimeouts;
 import dev.tokenproxy.application.model.Credential;
@@ -64,7 +64,7 @@ class OpenAiChatAdapterTest {
 
     @BeforeAll
     static void warmUp() throws Exception {
-        HelidonWarmUp.once();
+        ClientWarmUp.once();
     }
 
     @AfterEach

@@ -7,14 +7,14 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Runs one exchange per test JVM before the timing tests: Helidon's first request loads and initialises classes for
- * the better part of a second, which would otherwise count against the 300 ms limits those tests use.
+ * Runs one exchange per test JVM before the timing tests: the first request loads and initialises the client's classes
+ * (and the fake's), which would otherwise count against the 300 ms limits those tests use.
  */
-public final class HelidonWarmUp {
+public final class ClientWarmUp {
 
     private static boolean done;
 
-    private HelidonWarmUp() {
+    private ClientWarmUp() {
     }
 
     public static synchronized void once() throws TransportFailure {
