@@ -78,7 +78,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
         }
         Instant deadline = clock.instant().plus(settings.requestDeadline());
         // Each candidate's cooling is looked up once, not again by every comparison of the ordering.
-        var coolingUntil = new IdentityHashMap<Candidate, Optional<Instant>>();
+        var coolingUntil = new IdentityHashMap<Candidate, Optional<Instant>>(found.candidates().size());
         for (var candidate : found.candidates()) {
             coolingUntil.put(candidate, pools.allCoolingUntil(pools.poolOf(candidate.upstream()).order()));
         }

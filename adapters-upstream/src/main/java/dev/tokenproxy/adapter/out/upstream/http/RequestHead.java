@@ -1,6 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -68,13 +69,13 @@ final class RequestHead {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c > 0x7E || c <= 0x20 || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+            if (!HttpGrammar.isTokenChar(c)) {
                 throw new IllegalArgumentException("upstream request header name is not a token: " + printable(name));
             }
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+            if (!HttpGrammar.isValueChar(c)) {
                 throw new IllegalArgumentException("the value of upstream request header " + printable(name)
                         + " holds a control character or a character outside ISO-8859-1");
             }
@@ -101,10 +102,11 @@ final class RequestHead {
             return latin1(text);
         }
 
+        /** A plain copy: the text holds no character past ISO-8859-1, so none is replaced. */
         Writer latin1(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                bytes[at++] = (byte) text.charAt(i);
-            }
+            byte[] encoded = text.getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(encoded, 0, bytes, at, encoded.length);
+            at += encoded.length;
             return this;
         }
 

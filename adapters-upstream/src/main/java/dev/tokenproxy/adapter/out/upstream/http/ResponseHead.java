@@ -23,7 +23,6 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
     static final int MAX_HEAD_BYTES = 16 * 1024;
     /** More interim responses than this before the final one is an upstream in a loop. */
     private static final int MAX_INTERIM_RESPONSES = 16;
-    private static final boolean[] TOKEN = tokenCharacters();
 
     /** Reads the next final response's head, consuming it (and any interim responses before it) from {@code input}. */
     static ResponseHead read(ConnectionInput input) throws IOException {
@@ -106,7 +105,7 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
     private static void readField(byte[] head, int start, int end, int[] offsets, int at) throws ProtocolException {
         int colon = start;
         while (colon < end && head[colon] != ':') {
-            if (!TOKEN[head[colon] & 0xFF]) {
+            if (!HttpGrammar.isTokenChar(head[colon] & 0xFF)) {
                 // Includes a line starting with whitespace (obsolete folding) and whitespace before the colon.
                 throw new ProtocolException("upstream sent a malformed header field name");
             }
@@ -124,8 +123,7 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
             valueEnd--;
         }
         for (int i = valueStart; i < valueEnd; i++) {
-            int b = head[i] & 0xFF;
-            if ((b < 0x20 && b != '\t') || b == 0x7F) {
+            if (!HttpGrammar.isValueChar(head[i] & 0xFF)) {
                 throw new ProtocolException("upstream sent a control character in a header value");
             }
         }
@@ -155,21 +153,5 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
 
     private static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\t';
-    }
-
-    /** RFC 9110 §5.6.2: {@code tchar}. */
-    private static boolean[] tokenCharacters() {
-        boolean[] token = new boolean[256];
-        for (char c = '0'; c <= '9'; c++) {
-            token[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            token[c] = true;
-            token[c - 'a' + 'A'] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            token[c] = true;
-        }
-        return token;
     }
 }

@@ -26,7 +26,8 @@ final class ReportedUsage {
 
     /**
      * The usage of a whole answer body, or {@link TokenUsage#NONE}. Streams through the body rather than building its
-     * tree: the answer text, usually most of the body, is skipped unread.
+     * tree: the answer text, usually most of the body, is skipped unread, and the usage object is read as tokens
+     * ({@link UsageCounts}, by the rules {@link #ofUsage} applies to a tree).
      */
     static TokenUsage ofBody(byte[] body) {
         if (body.length == 0 || body[0] != '{' || !mentionsUsage(body)) {
@@ -34,8 +35,8 @@ final class ReportedUsage {
         }
         try (JsonParser parser = JSON.createParser(body)) {
             parser.nextToken();
-            JsonNode usage = usageOf(parser, true);
-            return usage == null ? TokenUsage.NONE : ofUsage(usage);
+            TokenUsage usage = usageOf(parser, true);
+            return usage == null ? TokenUsage.NONE : usage;
         } catch (java.io.IOException | RuntimeException notJson) {
             return TokenUsage.NONE;
         }
@@ -45,15 +46,15 @@ final class ReportedUsage {
      * The usage object of the object the parser is at, read to its end: its own {@code usage} first, else one under
      * {@code response} or {@code message} (looked into at the top level only), ranked as {@link #ofDocument} does.
      */
-    private static JsonNode usageOf(JsonParser parser, boolean top) throws java.io.IOException {
-        JsonNode own = null;
-        JsonNode underResponse = null;
-        JsonNode underMessage = null;
+    private static TokenUsage usageOf(JsonParser parser, boolean top) throws java.io.IOException {
+        TokenUsage own = null;
+        TokenUsage underResponse = null;
+        TokenUsage underMessage = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             boolean object = parser.nextToken() == JsonToken.START_OBJECT;
             if (object && own == null && name.equals("usage")) {
-                own = parser.readValueAsTree();
+                own = UsageCounts.read(parser);
                 if (top) {
                     return own;
                 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReportedUsageTest {
 
@@ -67,6 +69,37 @@ class ReportedUsageTest {
         assertThat(ReportedUsage.ofBody(bytes("[{\"usage\":{\"prompt_tokens\":1}}]"))).isEqualTo(TokenUsage.NONE);
         assertThat(ReportedUsage.ofBody(bytes("{\"usage\":{\"prompt_tokens\":1"))).isEqualTo(TokenUsage.NONE);
         assertThat(ReportedUsage.ofBody(new byte[0])).isEqualTo(TokenUsage.NONE);
+    }
+
+    /**
+     * A whole body's usage is read as tokens, a stream chunk's from its tree: both must count the same, whatever the
+     * values' types, the fields' order, repeated fields or details that are not objects.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,\"total_tokens\":19}}",
+            "{\"usage\":{\"completion_tokens\":7,\"prompt_tokens_details\":{\"cached_tokens\":4,\"audio\":[1]},"
+                    + "\"completion_tokens_details\":{\"reasoning_tokens\":3}}}",
+            "{\"usage\":{\"prompt_tokens\":null,\"input_tokens\":9,\"output_tokens\":2}}",
+            "{\"usage\":{\"input_tokens\":20,\"output_tokens\":9,\"input_tokens_details\":{\"cached_tokens\":5},"
+                    + "\"output_tokens_details\":{\"reasoning_tokens\":2}}}",
+            "{\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":30,\"cache_creation_input_tokens\":5,"
+                    + "\"output_tokens\":4,\"input_tokens_details\":{\"cached_tokens\":40}}}",
+            "{\"usage\":{\"prompt_tokens\":12.9,\"completion_tokens\":-3,\"prompt_tokens_details\":7}}",
+            "{\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":true,\"x\":{\"prompt_tokens\":5}}}",
+            "{\"usage\":{\"prompt_tokens\":99999999999999999999,\"completion_tokens\":1e30}}",
+            "{\"usage\":{\"prompt_tokens\":1,\"prompt_tokens\":8,\"completion_tokens\":2}}",
+            "{\"usage\":{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":4},"
+                    + "\"prompt_tokens_details\":{\"other\":1}}}",
+            "{\"usage\":{\"output_tokens_details\":{\"reasoning_tokens\":1,\"reasoning_tokens\":6}}}",
+            "{\"usage\":{}}",
+            "{\"id\":\"r\",\"response\":{\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}",
+            "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":8,\"output_tokens\":1}}}"})
+    void aBodyIsCountedAsAStreamChunkWithTheSameDocumentIs(String document) {
+        var fromChunk = ReportedUsage.ofChunk(bytes("data: " + document + "\n\n"));
+
+        assertThat(fromChunk).isPresent();
+        assertThat(ReportedUsage.ofBody(bytes(document))).isEqualTo(fromChunk.get());
     }
 
     private static byte[] bytes(String json) {
