@@ -42,6 +42,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
     private final InFlightBytes budget;
     private final ConnectionPool pool;
     private final Watchdog watchdog = new Watchdog();
+    private final AnswerPolling polling = new AnswerPolling();
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
@@ -123,7 +124,10 @@ public final class UpstreamHttpClient implements AutoCloseable {
             // The first-output clock starts once our own preparation is done: it measures the upstream.
             watch.requestSending();
             connection.send(head, body);
+            long sent = System.nanoTime();
+            connection.pollForAnswer(polling.windowFor(endpoint, watchdog.activeExchanges()));
             ResponseHead response = ResponseHead.read(connection.input());
+            polling.answered(endpoint, System.nanoTime() - sent);
             watch.responseStarted();
             return new UpstreamExchange(response, pooled, watch, maxBufferedBodyBytes, budget);
         } catch (IOException | RuntimeException e) {

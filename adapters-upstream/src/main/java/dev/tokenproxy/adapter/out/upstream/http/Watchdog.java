@@ -56,6 +56,11 @@ final class Watchdog implements AutoCloseable {
         return watch;
     }
 
+    /** How many exchanges are running (each from its connect to its end). */
+    int activeExchanges() {
+        return active.size();
+    }
+
     /** The watch has ended: nothing more to check. */
     void forget(Watch watch) {
         active.remove(watch);
