@@ -39,7 +39,9 @@ final class ChannelConnection {
     private InputStream tlsIn;
     private OutputStream tlsOut;
     private ConnectionInput input;
-    /** Until when ({@link System#nanoTime()}) the next read polls before it parks; 0 for not at all. */
+    /** The next read is the first of an answer ({@link #awaitAnswer}). */
+    private boolean answerPending;
+    /** Until when ({@link System#nanoTime()}) that read polls before it parks; 0 for not at all. */
     private long pollUntil;
     private volatile boolean closed;
 
@@ -139,21 +141,27 @@ final class ChannelConnection {
     }
 
     /**
-     * Lets the next read poll the socket for up to {@code nanos} before it parks: for the answer to a request just
-     * sent, when the upstream answers fast and nothing else runs. Parking the thread and waking it again through the
-     * JDK's poller costs more than a nearby upstream's round trip (see {@link AnswerPolling}). No effect over TLS.
+     * Prepares the first read of the answer to a request just sent. It parks the thread only after other threads had
+     * their turn: under load the answer of a nearby upstream has usually arrived by then, and the read returns it
+     * without parking and being woken by the JDK's poller. With {@code pollNanos} above zero (nothing else runs, the
+     * upstream answers fast; see {@link AnswerPolling}) it polls the socket for up to that long before it parks.
+     * Plain connections only: TLS reads go through the JDK's {@code SSLSocket}.
      */
-    void pollForAnswer(long nanos) {
-        pollUntil = tls == null ? System.nanoTime() + nanos : 0;
+    void awaitAnswer(long pollNanos) {
+        answerPending = tls == null;
+        pollUntil = answerPending && pollNanos > 0 ? System.nanoTime() + pollNanos : 0;
     }
 
     private int readChannel(byte[] into, int offset, int length) throws IOException {
-        if (pollUntil != 0) {
-            long until = pollUntil;
-            pollUntil = 0;
-            int read = poll(into, offset, length, until);
-            if (read != 0) {
-                return read;
+        if (answerPending) {
+            answerPending = false;
+            if (pollUntil == 0) {
+                Thread.yield();
+            } else {
+                int read = poll(into, offset, length, pollUntil);
+                if (read != 0) {
+                    return read;
+                }
             }
         }
         return readSlice(channel, into, offset, length);

@@ -125,7 +125,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
             watch.requestSending();
             connection.send(head, body);
             long sent = System.nanoTime();
-            connection.pollForAnswer(polling.windowFor(endpoint, watchdog.activeExchanges()));
+            connection.awaitAnswer(polling.windowFor(endpoint, watchdog.activeExchanges()));
             ResponseHead response = ResponseHead.read(connection.input());
             polling.answered(endpoint, System.nanoTime() - sent);
             watch.responseStarted();
