@@ -19,6 +19,11 @@ final class HttpGrammar {
         return c >= 0 && c < 256 && TOKEN[c];
     }
 
+    /** Optional whitespace around a field value or a list item (§5.6.3): space or tab. */
+    static boolean isWhitespace(int c) {
+        return c == ' ' || c == '\t';
+    }
+
     /** What a field value may hold (§5.5): visible characters, obs-text, space and tab; no other control. */
     static boolean isValueChar(int c) {
         return c == '\t' || (c >= 0x20 && c <= 0xFF && c != 0x7F);

@@ -116,10 +116,10 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
         }
         int valueStart = colon + 1;
         int valueEnd = end;
-        while (valueStart < valueEnd && isWhitespace(head[valueStart])) {
+        while (valueStart < valueEnd && HttpGrammar.isWhitespace(head[valueStart])) {
             valueStart++;
         }
-        while (valueEnd > valueStart && isWhitespace(head[valueEnd - 1])) {
+        while (valueEnd > valueStart && HttpGrammar.isWhitespace(head[valueEnd - 1])) {
             valueEnd--;
         }
         for (int i = valueStart; i < valueEnd; i++) {
@@ -151,7 +151,4 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
         return head[lineEnd] == '\r' ? lineEnd + 2 : lineEnd + 1;
     }
 
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t';
-    }
 }

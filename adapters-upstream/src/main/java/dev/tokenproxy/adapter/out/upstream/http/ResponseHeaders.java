@@ -101,10 +101,10 @@ final class ResponseHeaders {
     }
 
     private boolean equalsTrimmed(int start, int end, String token) {
-        while (start < end && isWhitespace(head[start])) {
+        while (start < end && HttpGrammar.isWhitespace(head[start])) {
             start++;
         }
-        while (end > start && isWhitespace(head[end - 1])) {
+        while (end > start && HttpGrammar.isWhitespace(head[end - 1])) {
             end--;
         }
         return end - start == token.length() && equalsIgnoringCase(start, token);
@@ -119,9 +119,6 @@ final class ResponseHeaders {
         return -1;
     }
 
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t';
-    }
 
     private static int lowerCase(byte b) {
         return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
