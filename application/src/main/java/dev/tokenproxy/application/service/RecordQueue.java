@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +32,14 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
      * few transactions a second at any traffic, while a record still shows in the admin API within a moment.
      */
     static final Duration GATHER = Duration.ofMillis(100);
+    /**
+     * Requests whose records end the gathering before its time is up. Records that wait the whole window at a high
+     * rate outlive several young collections, overflow the survivor spaces and are promoted, to die in the old
+     * generation: at 25k requests a second that was a full collection every ~3 s and ~3 µs of a request's CPU
+     * (benchmark.md, ninth pass). A count keeps a record's wait shorter as the traffic (and so the collections) grows;
+     * 256 is ~10 ms at that rate, and still far more records than the fixed cost of a transaction needs.
+     */
+    static final int GATHER_REQUESTS = 256;
     private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
     private static final List<AttemptRecord> STOP = List.of();
 
@@ -41,12 +50,20 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Requests queued and not yet taken by the writer: the queue's own size() would take its lock a second time. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Duration gather;
     private final Thread writer;
     private volatile boolean closed;
     private Instant nextSweep = Instant.MIN;
 
     /** @param capacity how many requests' records may wait for the writer */
     public RecordQueue(RecordStorePort store, int capacity, Duration retention, Clock clock) {
+        this(store, capacity, retention, clock, GATHER);
+    }
+
+    /** @param gather how long records may gather for one transaction (tests use a long one) */
+    RecordQueue(RecordStorePort store, int capacity, Duration retention, Clock clock, Duration gather) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
@@ -54,6 +71,7 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         this.store = store;
         this.retention = retention;
         this.clock = clock;
+        this.gather = gather;
         this.writer = Thread.ofPlatform().name("record-writer").daemon(true).unstarted(this::drain);
     }
 
@@ -67,7 +85,11 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
-        if (closed || !queue.offer(List.copyOf(records))) {
+        if (!closed && queue.offer(List.copyOf(records))) {
+            if (waiting.incrementAndGet() >= GATHER_REQUESTS) {
+                LockSupport.unpark(writer);
+            }
+        } else {
             // Log the first drop and then every thousandth, so a stuck disk cannot flood the log as well.
             if (dropped.getAndAdd(records.size()) % 1000 == 0) {
                 LOG.log(Level.WARNING, "record queue full: records dropped ({0} so far); the store is slower "
@@ -131,6 +153,7 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, BATCH_REQUESTS - 1);
                 boolean stop = batch.remove(STOP);
+                waiting.addAndGet(-batch.size());
                 write(batch);
                 batch.clear();
                 if (stop) {
@@ -146,13 +169,13 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     }
 
     /**
-     * Sleeps for {@link #GATHER} unless a full batch is already waiting or the queue is closing. The writer parks
-     * rather than waits on the queue, so requests offering meanwhile signal no one.
+     * Sleeps for the gathering window unless {@link #GATHER_REQUESTS} requests are waiting or the queue is closing.
+     * The writer parks rather than waits on the queue, so only requests that find the gathering full wake it.
      */
     private void gather() {
-        long deadline = System.nanoTime() + GATHER.toNanos();
+        long deadline = System.nanoTime() + gather.toNanos();
         long left;
-        while (!closed && queue.size() < BATCH_REQUESTS && (left = deadline - System.nanoTime()) > 0) {
+        while (!closed && waiting.get() < GATHER_REQUESTS && (left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
         }
     }
