@@ -10,7 +10,8 @@
 #   benchmarks/scripts/long-runs.sh threads  [SECONDS]  64 connections after 15 s of them: CPU per request by thread
 #                                                        (request carriers, the collector's VM Thread, the JIT, the
 #                                                        record writer...), read from /proc: what this machine
-#                                                        measures best when the host steals or the JIT is still busy
+#                                                        measures best when the host steals or the JIT is still busy;
+#                                                        also wrk's latency, the peak RSS and the full collections
 #   benchmarks/scripts/long-runs.sh sched    [SECONDS]  one connection after 60 s of it (the JIT done), with the
 #                                                        kernel's scheduler trace of core 0 (perf sched): how often
 #                                                        the request carrier waited for the core, and which threads ran
@@ -128,16 +129,25 @@ case $mode in
     load -c64 -d15s "$proxy" > "$out/warm-up.txt"
     thread_ticks > "$out/threads-before.txt"
     read -ra host0 <<< "$(host_ticks)"
-    load -c64 -d"${seconds}s" "$proxy" > "$out/wrk.txt"
+    full0=$(grep -c 'Pause Full' "$out/gc.log" || true)
+    load -c64 -d"${seconds}s" "$proxy" > "$out/wrk.txt" &
+    loader=$!
+    peak=0
+    while kill -0 "$loader" 2> /dev/null; do
+      r=$(rss); (( r > peak )) && peak=$r
+      sleep 0.5
+    done
+    wait "$loader"
     thread_ticks > "$out/threads-after.txt"
     requests=$(awk '/requests in/ {print $1}' "$out/wrk.txt")
     echo "requests: $requests, $(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt") per second"
+    echo "latency (wrk: mean, stdev, max): $(awk '/Latency/ {print $2", "$3", "$4}' "$out/wrk.txt"); peak RSS $peak MB"
     grep -E "Non-2xx|Socket errors" "$out/wrk.txt" || echo "errors: none"
     echo "CPU per request by thread (threads under 1 us left out):"
     join "$out/threads-before.txt" "$out/threads-after.txt" | awk -v n="$requests" -v hz="$(getconf CLK_TCK)" '
       { us = ($3 - $2) * 1000000 / hz / n; total += us; if (us >= 1) printf "  %-24s %8.0f us\n", $1, us }
       END { printf "  %-24s %8.0f us\n", "total", total }'
-    echo "collections: $(grep -c 'Pause Young' "$out/gc.log") young, $(grep -c 'Pause Full' "$out/gc.log") full (warm-up included)"
+    echo "collections: $(grep -c 'Pause Young' "$out/gc.log") young, $(grep -c 'Pause Full' "$out/gc.log") full (warm-up included), $(( $(grep -c 'Pause Full' "$out/gc.log") - full0 )) full while measured"
     echo "CPU stolen by the host: $(stolen_since "${host0[@]}")"
     ;;
   latency)
