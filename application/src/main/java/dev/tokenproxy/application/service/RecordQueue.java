@@ -29,15 +29,17 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     /**
      * How long the writer lets records gather after the first one arrives. Waking the writer and running a store
      * transaction for each request would cost more CPU than the request itself; gathering for this long makes it a
-     * few transactions a second at any traffic, while a record still shows in the admin API within a moment.
+     * few transactions a second at low traffic (at high traffic {@link #GATHER_REQUESTS} ends it sooner), while a
+     * record still shows in the admin API within a moment.
      */
     static final Duration GATHER = Duration.ofMillis(100);
     /**
      * Requests whose records end the gathering before its time is up. Records that wait the whole window at a high
-     * rate outlive several young collections, overflow the survivor spaces and are promoted, to die in the old
-     * generation: at 25k requests a second that was a full collection every ~3 s and ~3 µs of a request's CPU
-     * (benchmark.md, ninth pass). A count keeps a record's wait shorter as the traffic (and so the collections) grows;
-     * 256 is ~10 ms at that rate, and still far more records than the fixed cost of a transaction needs.
+     * rate outlive several young collections and overflow the survivor spaces, which promotes them and whatever else
+     * is young with them (Helidon's read chunks among it, which then drag their successors along): at 25k requests a
+     * second a full collection came every ~3 s in 45 s runs, none with this count (benchmark.md, ninth pass; a soak
+     * still has them, less often). A count keeps a record's wait shorter as the traffic (and so the collections)
+     * grows; 256 is ~10 ms at that rate, and still far more records than the fixed cost of a transaction needs.
      */
     static final int GATHER_REQUESTS = 256;
     private static final Duration RETENTION_SWEEP = Duration.ofHours(1);

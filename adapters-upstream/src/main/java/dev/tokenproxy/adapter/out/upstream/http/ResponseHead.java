@@ -150,5 +150,4 @@ record ResponseHead(int status, boolean http11, ResponseHeaders headers) {
     private static int nextLine(byte[] head, int lineEnd) {
         return head[lineEnd] == '\r' ? lineEnd + 2 : lineEnd + 1;
     }
-
 }

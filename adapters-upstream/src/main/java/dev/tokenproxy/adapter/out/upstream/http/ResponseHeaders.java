@@ -119,7 +119,6 @@ final class ResponseHeaders {
         return -1;
     }
 
-
     private static int lowerCase(byte b) {
         return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
     }
