@@ -3,13 +3,13 @@ package dev.tokenproxy.adapter.out.upstream.codex;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.account.TokenEndpointClient;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -55,7 +55,7 @@ public final class CodexTokenRefresher implements TokenRefreshPort, AutoCloseabl
     private final URI tokenUrl;
     private final Clock clock;
     private final Duration requestTimeout;
-    private final HttpClient http;
+    private final TokenEndpointClient http;
 
     public CodexTokenRefresher(URI tokenUrl, Clock clock) {
         this(tokenUrl, clock, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
@@ -69,12 +69,7 @@ public final class CodexTokenRefresher implements TokenRefreshPort, AutoCloseabl
         this.tokenUrl = Objects.requireNonNull(tokenUrl, "tokenUrl");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
-                // A token endpoint that redirects is misconfigured; following it would send the token elsewhere.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = new TokenEndpointClient(connectTimeout);
     }
 
     @Override
@@ -90,7 +85,7 @@ public final class CodexTokenRefresher implements TokenRefreshPort, AutoCloseabl
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request(account.refreshToken().get()), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request(account.refreshToken().get()));
         } catch (HttpTimeoutException e) {
             return new Result.Failed("token endpoint timed out");
         } catch (IOException e) {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenproxy.adapter.out.account.TokenEndpointClient;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -51,7 +51,7 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
     private final String oidcUrlTemplate;
     private final Clock clock;
     private final Duration requestTimeout;
-    private final HttpClient http;
+    private final TokenEndpointClient http;
 
     /**
      * @param socialUrl       {@code oauth.kiro_refresh_url}
@@ -62,12 +62,7 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
         this.oidcUrlTemplate = Objects.requireNonNull(oidcUrlTemplate, "oidcUrlTemplate");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
-                // A token endpoint that redirects is misconfigured; following it would send the token elsewhere.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = new TokenEndpointClient(DEFAULT_CONNECT_TIMEOUT);
     }
 
     @Override
@@ -84,7 +79,7 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
         HttpRequest request = isIdc(account) ? oidcRequest(account) : socialRequest(account);
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request);
         } catch (HttpTimeoutException e) {
             return new Result.Failed("token endpoint timed out");
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,34 @@ class CodexTokenRefresherTest {
 
         assertThat(refresher.provider()).isEqualTo("codex");
         assertThat(List.of(refresher.toString())).noneMatch(text -> text.contains(REFRESH_TOKEN));
+    }
+
+    @Test
+    void theHttpClientAndItsThreadAreMadeByTheFirstRefreshNotByTheRefresher() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        start(FakeOAuthTokenEndpoint.start().acceptRefreshToken(REFRESH_TOKEN, "acct-1", "alice@example.com"));
+
+        assertThat(newHttpClientThreads(before)).isEmpty();
+
+        assertThat(refresher.refresh(account(REFRESH_TOKEN))).isInstanceOf(Result.Refreshed.class);
+        assertThat(newHttpClientThreads(before)).isNotEmpty();
+    }
+
+    @Test
+    void aRefreshAfterCloseIsAPassingFailureThatCallsNothing() {
+        start(FakeOAuthTokenEndpoint.start().acceptRefreshToken(REFRESH_TOKEN, "acct-1", "alice@example.com"));
+        refresher.close();
+
+        assertThat(refresher.refresh(account(REFRESH_TOKEN))).isInstanceOf(Result.Failed.class);
+        assertThat(endpoint.requests()).isEmpty();
+    }
+
+    /** The JDK's client names its selector thread {@code HttpClient-<n>-SelectorManager}. */
+    private static List<String> newHttpClientThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread) && thread.getName().startsWith("HttpClient-"))
+                .map(Thread::getName)
+                .toList();
     }
 
     private void start(FakeOAuthTokenEndpoint fake) {
