@@ -45,4 +45,20 @@ class AnswerPollingTest {
         polling.answered(NEARBY, QUICK);
         assertThat(polling.windowFor(NEARBY, 1)).isPositive();
     }
+
+    @Test
+    void aSlowEndpointIsProbedOnceAfterEveryFewSlowAnswers() {
+        polling.answered(NEARBY, QUICK);
+        for (int slow = 1; slow < AnswerPolling.PROBE_EVERY; slow++) {
+            polling.answered(NEARBY, SLOW);
+            assertThat(polling.windowFor(NEARBY, 1)).as("after slow answer %d", slow).isZero();
+        }
+
+        polling.answered(NEARBY, SLOW);
+        assertThat(polling.windowFor(NEARBY, 1)).as("the probe").isEqualTo(AnswerPolling.WINDOW_NANOS);
+        assertThat(polling.windowFor(NEARBY, 2)).as("not under load").isZero();
+
+        polling.answered(NEARBY, SLOW);
+        assertThat(polling.windowFor(NEARBY, 1)).as("a probe that found it slow").isZero();
+    }
 }
