@@ -39,6 +39,8 @@ public final class ConnectionGuard implements AutoCloseable {
     private final ConnectionLimits limits;
     private final Clock clock;
     private final Set<GuardedConnection> open = new HashSet<>();
+    /** {@code open.size()}, readable without the lock: each connection asks it before it waits for a request. */
+    private volatile int openCount;
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().daemon().name("connection-guard-reaper").unstarted(task));
     private long replaced;
@@ -88,8 +90,8 @@ public final class ConnectionGuard implements AutoCloseable {
     }
 
     /** Connections open now (admitted and not yet finished). */
-    public synchronized int openConnections() {
-        return open.size();
+    public int openConnections() {
+        return openCount;
     }
 
     /** Closes every connection whose deadline has passed; the reaper calls this on a schedule. */
@@ -103,6 +105,7 @@ public final class ConnectionGuard implements AutoCloseable {
         }
         synchronized (this) {
             overdueNow.forEach(open::remove);
+            openCount = open.size();
             overdue += overdueNow.size();
             if (!now.isBefore(nextReport)) {
                 report();
@@ -135,15 +138,18 @@ public final class ConnectionGuard implements AutoCloseable {
             // The victim may have started a request since we looked: then it stays, busy, and we look again.
             if (victim.giveUpSlot()) {
                 open.remove(victim);
+                openCount = open.size();
                 replaced++;
             }
         }
         open.add(connection);
+        openCount = open.size();
         return true;
     }
 
     synchronized void forget(GuardedConnection connection) {
         open.remove(connection);
+        openCount = open.size();
     }
 
     private synchronized List<GuardedConnection> snapshot() {

@@ -53,8 +53,12 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
         }
     }
 
-    /** Called by the reader before it blocks on the socket. */
-    synchronized void readStarting() {
+    /**
+     * Called by the reader before it blocks on the socket.
+     *
+     * @return whether the read waits for a request to begin (not for more of one)
+     */
+    synchronized boolean readStarting() {
         if (closing) {
             throw closedByGuard();
         }
@@ -63,6 +67,12 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
             phase = new AwaitingRequest(clock.instant());
         }
         readPending = true;
+        return phase instanceof AwaitingRequest;
+    }
+
+    /** Whether this is the only open connection. */
+    boolean alone() {
+        return guard.openConnections() == 1;
     }
 
     /** Called by the reader when the socket returned {@code bytes} ({@code null} at end of stream). */

@@ -9,6 +9,7 @@ import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
 import io.helidon.webserver.ServerConnectionException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +25,14 @@ final class GuardedContext implements ConnectionContext {
     private final ConnectionContext helidon;
     private final GuardedConnection connection;
     private final DataReader reader;
+    /** The socket's incoming bytes, to look for the next request in before parking; null when they cannot be seen. */
+    private final InputStream pollable;
 
     GuardedContext(ConnectionContext helidon, GuardedConnection connection) {
         this.helidon = helidon;
         this.connection = connection;
         this.reader = DataReader.create(this::read);
+        this.pollable = NextRequestPolling.pollable(helidon.serverSocket());
     }
 
     GuardedConnection connection() {
@@ -36,7 +40,10 @@ final class GuardedContext implements ConnectionContext {
     }
 
     private byte[] read() {
-        connection.readStarting();
+        // Only between requests, and only for the one client there is: then the core has nothing else to do.
+        if (connection.readStarting() && pollable != null && connection.alone()) {
+            NextRequestPolling.await(pollable, NextRequestPolling.WINDOW_NANOS);
+        }
         byte[] bytes;
         try {
             bytes = helidon.serverSocket().get();

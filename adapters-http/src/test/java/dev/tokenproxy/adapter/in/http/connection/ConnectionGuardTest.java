@@ -136,6 +136,35 @@ class ConnectionGuardTest {
     }
 
     @Test
+    void aReadSaysWhetherItWaitsForARequestToBegin() {
+        var client = Client.connect(guard(4));
+
+        assertThat(client.connection().readStarting()).as("the first request line").isTrue();
+        client.connection().readReturned(new byte[] {'P'});
+        client.http1().waitingForRequestLine = false;
+        client.connection().headersReceived();
+        assertThat(client.connection().readStarting()).as("more of the body").isFalse();
+        client.bodyArrived();
+
+        client.http1().waitingForRequestLine = true;
+        assertThat(client.connection().readStarting()).as("the next request line").isTrue();
+    }
+
+    @Test
+    void aConnectionIsAloneWhileNoOtherIsOpen() throws Exception {
+        var guard = guard(4);
+        var first = Client.connect(guard);
+        assertThat(first.connection().alone()).isTrue();
+
+        var second = Client.connect(guard);
+        assertThat(first.connection().alone()).isFalse();
+        assertThat(second.connection().alone()).isFalse();
+
+        second.connection().handle(FixedLimit.create());
+        assertThat(first.connection().alone()).isTrue();
+    }
+
+    @Test
     void aFinishedConnectionFreesItsSlot() throws Exception {
         var guard = guard(1);
         var first = Client.connect(guard);
