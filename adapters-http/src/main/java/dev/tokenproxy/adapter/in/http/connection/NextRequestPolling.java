@@ -48,7 +48,9 @@ final class NextRequestPolling {
 
     /**
      * Returns once bytes are waiting in {@code in}, {@code windowNanos} have passed, or the thread is interrupted (the
-     * guard closing the connection). Yields between looks, so that other work on the core is not kept waiting.
+     * guard closing the connection). Yields between looks, so that another connection's thread that the carrier has
+     * to run is not kept waiting; the platform threads (the collector, the record writer) take the core from it as
+     * they would from any busy thread, for at most the window.
      */
     static void await(InputStream in, long windowNanos) {
         long deadline = System.nanoTime() + windowNanos;
