@@ -27,6 +27,7 @@ final class GuardedContext implements ConnectionContext {
     private final DataReader reader;
     /** The socket's incoming bytes, to look for the next request in before parking; null when they cannot be seen. */
     private final InputStream pollable;
+    private final ConsumedChunks consumed = new ConsumedChunks();
 
     GuardedContext(ConnectionContext helidon, GuardedConnection connection) {
         this.helidon = helidon;
@@ -40,6 +41,7 @@ final class GuardedContext implements ConnectionContext {
     }
 
     private byte[] read() {
+        consumed.cut(reader);
         // Only between requests, and only for the one client there is: then the core has nothing else to do.
         if (connection.readStarting() && pollable != null && connection.alone()) {
             NextRequestPolling.await(pollable, NextRequestPolling.WINDOW_NANOS);
