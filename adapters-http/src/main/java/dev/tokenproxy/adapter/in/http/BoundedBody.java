@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
@@ -18,7 +19,8 @@ final class BoundedBody {
     /** What reading the body gave: the bytes, too many bytes, or a body that broke off or was framed wrong. */
     sealed interface Outcome {
 
-        record Complete(byte[] bytes) implements Outcome {
+        /** The body; when it came from {@link BodyBuffers}, its array goes back there once the request is answered. */
+        record Complete(BodyBytes bytes) implements Outcome {
             public Complete {
                 Objects.requireNonNull(bytes, "bytes");
             }
@@ -35,31 +37,48 @@ final class BoundedBody {
         }
     }
 
+    /** Reads the body into an array of its own. */
     static Outcome read(ServerRequest req, long limit) {
+        return read(req, limit, BodyBuffers.none());
+    }
+
+    /**
+     * Reads the body, a declared length into an array from {@code buffers}; the caller gives a complete body's array
+     * back, every other outcome has given it back already.
+     */
+    static Outcome read(ServerRequest req, long limit, BodyBuffers buffers) {
         var declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) {
             return new Outcome.TooLarge();
         }
         InputStream in = req.content().inputStream();
+        byte[] taken = null;
+        Outcome outcome = null;
         try {
             if (declared.isPresent()) {
-                // Read straight into an array of the declared size: no growing buffers to copy a large prompt through.
-                byte[] body = new byte[(int) declared.getAsLong()];
-                int read = in.readNBytes(body, 0, body.length);
+                // Read straight into an array of at least the declared size: no growing buffers to copy a large
+                // prompt through.
+                int length = (int) declared.getAsLong();
+                taken = buffers.take(length);
+                int read = in.readNBytes(taken, 0, length);
                 // Reading on to the end is what tells Helidon the entity was consumed and the connection may serve
                 // the next request; without it every connection is closed after its answer.
-                if (read < body.length || in.read() != -1) {
-                    return new Outcome.Malformed("the body ended before it was complete");
-                }
-                return new Outcome.Complete(body);
+                outcome = read < length || in.read() != -1
+                        ? new Outcome.Malformed("the body ended before it was complete")
+                        : new Outcome.Complete(BodyBytes.of(taken, length));
+                return outcome;
             }
             // Read one byte past the limit: that is how an undeclared (chunked) body shows it is too large.
             byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-            return body.length > limit ? new Outcome.TooLarge() : new Outcome.Complete(body);
+            return body.length > limit ? new Outcome.TooLarge() : new Outcome.Complete(BodyBytes.of(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             return malformed(e);
+        } finally {
+            if (taken != null && !(outcome instanceof Outcome.Complete)) {
+                buffers.give(taken);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.port.in.ForwardRequestCommand;
 import dev.tokenproxy.application.port.in.ForwardRequestUseCase;
@@ -23,12 +24,16 @@ import java.util.Optional;
  */
 final class ForwardPipeline {
 
+    /** The most {@link BodyBuffers} keeps between requests, whatever the budget of bytes in flight. */
+    private static final long MAX_RETAINED_BODY_BYTES = 256L * 1024 * 1024;
+
     private final ForwardRequestUseCase forward;
     private final LocalApiKeys localKeys;
     private final long maxRequestBodyBytes;
     private final InFlightBytes inFlight;
     private final Duration clientRetryWaitMax;
     private final RecordRefusalUseCase refusals;
+    private final BodyBuffers buffers;
 
     ForwardPipeline(ForwardRequestUseCase forward, LocalApiKeys localKeys, long maxRequestBodyBytes,
                     InFlightBytes inFlight, Duration clientRetryWaitMax, RecordRefusalUseCase refusals) {
@@ -38,6 +43,9 @@ final class ForwardPipeline {
         this.maxRequestBodyBytes = maxRequestBodyBytes;
         this.inFlight = inFlight;
         this.clientRetryWaitMax = clientRetryWaitMax;
+        // A quarter of the budget: enough for every prompt in flight when most requests are small, and memory that
+        // stays with the process once a burst of large prompts is over.
+        this.buffers = new BodyBuffers(Math.min(inFlight.capacity() / 4, MAX_RETAINED_BODY_BYTES));
     }
 
     /** The route handler for {@code dialect}'s endpoint. */
@@ -81,8 +89,8 @@ final class ForwardPipeline {
     /** Reads, checks and forwards an admitted request; {@code reserved} bytes of the budget are already held. */
     private void forwardWithin(InboundDialect dialect, ServerRequest req, ServerResponse res, LocalApiKey client,
                                long reserved, RequestLine line) {
-        byte[] body;
-        switch (BoundedBody.read(req, maxRequestBodyBytes)) {
+        BodyBytes body;
+        switch (BoundedBody.read(req, maxRequestBodyBytes, buffers)) {
             case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
             case BoundedBody.Outcome.TooLarge tooLarge -> {
                 refused(dialect, line, GatewayError.invalidRequest(413, "request_too_large",
@@ -98,8 +106,18 @@ final class ForwardPipeline {
                 return;
             }
         }
+        try {
+            forwardBody(dialect, req, res, client, reserved, line, body);
+        } finally {
+            // After the answer is written: nothing holds the body once the use case has returned (BodyBytes).
+            buffers.give(body.array());
+        }
+    }
+
+    private void forwardBody(InboundDialect dialect, ServerRequest req, ServerResponse res, LocalApiKey client,
+                             long reserved, RequestLine line, BodyBytes body) {
         // A chunked body declared no length: it is counted once read, before anything is done with it.
-        long unreserved = 2L * body.length - reserved;
+        long unreserved = 2L * body.length() - reserved;
         if (unreserved > 0 && !inFlight.tryReserve(unreserved)) {
             refuseOverloaded(res, dialect, line);
             return;

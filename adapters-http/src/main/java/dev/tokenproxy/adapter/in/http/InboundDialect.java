@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.util.Objects;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.function.Predicate;
  * @param forwardsHeader whether a client header (name in lower case) travels with the request to the upstream
  *                       adapter; credentials never do
  */
-record InboundDialect(InboundFormat format, String path, Function<byte[], RequestFields.ParseResult> parser,
+record InboundDialect(InboundFormat format, String path, Function<BodyBytes, RequestFields.ParseResult> parser,
                       ErrorShape errors, Predicate<String> forwardsHeader) {
 
     /** OpenAI Chat Completions. */

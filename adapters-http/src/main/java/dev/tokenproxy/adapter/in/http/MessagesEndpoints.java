@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
@@ -47,7 +48,7 @@ final class MessagesEndpoints implements HttpService {
         }
         byte[] body;
         switch (BoundedBody.read(req, maxRequestBodyBytes)) {
-            case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
+            case BoundedBody.Outcome.Complete complete -> body = complete.bytes().bytes();
             case BoundedBody.Outcome.TooLarge tooLarge -> {
                 GatewayError.invalidRequest(413, "request_too_large",
                         "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res, errors);
@@ -59,7 +60,7 @@ final class MessagesEndpoints implements HttpService {
                 return;
             }
         }
-        var parsed = RequestFields.parse(body);
+        var parsed = RequestFields.parse(BodyBytes.of(body));
         if (parsed.error() != null) {
             parsed.error().send(res, errors);
             return;

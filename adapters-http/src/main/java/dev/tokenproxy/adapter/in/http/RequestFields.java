@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,16 +30,16 @@ record RequestFields(String model, boolean stream) {
      * stream, not a tree: only two top-level fields matter, the rest (the prompt, often hundreds of KB) is checked
      * for well-formedness and duplicate keys and skipped.
      */
-    static ParseResult parse(byte[] body) {
+    static ParseResult parse(BodyBytes body) {
         // Checked before Jackson sees the bytes: it would auto-detect UTF-16/32 and skip a BOM.
-        if (!Utf8Json.isPlainUtf8(body)) {
+        if (!Utf8Json.isPlainUtf8(body.array(), body.length())) {
             return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_encoding",
                     "The request body must be JSON encoded as UTF-8, without a byte-order mark."));
         }
         JsonToken model = null;
         String modelText = null;
         JsonToken stream = null;
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = JSON.createParser(body.array(), 0, body.length())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
                         "The request body must be a JSON object."));

@@ -24,19 +24,24 @@ final class Utf8Json {
      * read it, where a {@code CharsetDecoder} spent more than parsing the JSON did.
      */
     static boolean isPlainUtf8(byte[] body) {
-        if (startsWithByteOrderMark(body)) {
+        return isPlainUtf8(body, body.length);
+    }
+
+    /** {@link #isPlainUtf8(byte[])} for the first {@code end} bytes of {@code body}. */
+    static boolean isPlainUtf8(byte[] body, int end) {
+        if (startsWithByteOrderMark(body, end)) {
             return false;
         }
         int i = 0;
-        while (i < body.length) {
-            if (i + Long.BYTES <= body.length) {
+        while (i < end) {
+            if (i + Long.BYTES <= end) {
                 long word = (long) WORD.get(body, i);
                 if ((word & HIGH_BITS) == 0 && !hasZeroByte(word)) {
                     i += Long.BYTES;
                     continue;
                 }
             }
-            int length = sequenceLength(body, i);
+            int length = sequenceLength(body, i, end);
             if (length == 0) {
                 return false;
             }
@@ -56,45 +61,45 @@ final class Utf8Json {
      * UTF-8 byte by byte, its ASCII characters come with NUL bytes, and JSON never has a raw U+0000 (RFC 8259 §7
      * requires it escaped inside strings, and it is not whitespace outside them).
      */
-    private static int sequenceLength(byte[] b, int i) {
+    private static int sequenceLength(byte[] b, int i, int end) {
         int lead = b[i] & 0xFF;
         if (lead < 0x80) {
             return lead == 0 ? 0 : 1;
         }
         if (lead >= 0xC2 && lead <= 0xDF) {
-            return continuation(b, i + 1, 0x80, 0xBF) ? 2 : 0;
+            return continuation(b, i + 1, end, 0x80, 0xBF) ? 2 : 0;
         }
         if (lead >= 0xE0 && lead <= 0xEF) {
             int low = lead == 0xE0 ? 0xA0 : 0x80;
             int high = lead == 0xED ? 0x9F : 0xBF;
-            return continuation(b, i + 1, low, high) && continuation(b, i + 2, 0x80, 0xBF) ? 3 : 0;
+            return continuation(b, i + 1, end, low, high) && continuation(b, i + 2, end, 0x80, 0xBF) ? 3 : 0;
         }
         if (lead >= 0xF0 && lead <= 0xF4) {
             int low = lead == 0xF0 ? 0x90 : 0x80;
             int high = lead == 0xF4 ? 0x8F : 0xBF;
-            return continuation(b, i + 1, low, high) && continuation(b, i + 2, 0x80, 0xBF)
-                    && continuation(b, i + 3, 0x80, 0xBF) ? 4 : 0;
+            return continuation(b, i + 1, end, low, high) && continuation(b, i + 2, end, 0x80, 0xBF)
+                    && continuation(b, i + 3, end, 0x80, 0xBF) ? 4 : 0;
         }
         return 0;
     }
 
-    private static boolean continuation(byte[] b, int i, int low, int high) {
-        if (i >= b.length) {
+    private static boolean continuation(byte[] b, int i, int end, int low, int high) {
+        if (i >= end) {
             return false;
         }
         int value = b[i] & 0xFF;
         return value >= low && value <= high;
     }
 
-    private static boolean startsWithByteOrderMark(byte[] b) {
-        return startsWith(b, 0xEF, 0xBB, 0xBF)      // UTF-8
-                || startsWith(b, 0xFE, 0xFF)        // UTF-16BE (and the tail of UTF-32BE's 00 00 FE FF)
-                || startsWith(b, 0xFF, 0xFE)        // UTF-16LE and UTF-32LE
-                || startsWith(b, 0x00, 0x00, 0xFE, 0xFF);
+    private static boolean startsWithByteOrderMark(byte[] b, int end) {
+        return startsWith(b, end, 0xEF, 0xBB, 0xBF)      // UTF-8
+                || startsWith(b, end, 0xFE, 0xFF)        // UTF-16BE (and the tail of UTF-32BE's 00 00 FE FF)
+                || startsWith(b, end, 0xFF, 0xFE)        // UTF-16LE and UTF-32LE
+                || startsWith(b, end, 0x00, 0x00, 0xFE, 0xFF);
     }
 
-    private static boolean startsWith(byte[] bytes, int... prefix) {
-        if (bytes.length < prefix.length) {
+    private static boolean startsWith(byte[] bytes, int end, int... prefix) {
+        if (end < prefix.length) {
             return false;
         }
         for (int i = 0; i < prefix.length; i++) {

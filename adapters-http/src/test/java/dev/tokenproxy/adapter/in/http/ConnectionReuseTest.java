@@ -170,7 +170,7 @@ class ConnectionReuseTest {
             assertThat(refused.status()).isEqualTo(401);
             assertThat(refused.header("connection")).isNotEqualTo("close");
             assertThat(accepted.status()).isEqualTo(200);
-            assertThat(gateway.forward.onlyCommand().body()).isEqualTo(CHAT.getBytes(StandardCharsets.UTF_8));
+            assertThat(gateway.forward.onlyCommand().body().bytes()).isEqualTo(CHAT.getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -117,10 +117,10 @@ class LocalKeyAuthenticationTest {
             gateway.send(gateway.chat(body).header("authorization", "Bearer k-laptop"));
 
             var command = gateway.forward.onlyCommand();
-            assertThat(new String(command.body(), StandardCharsets.UTF_8)).isEqualTo(body);
+            assertThat(new String(command.body().bytes(), StandardCharsets.UTF_8)).isEqualTo(body);
             assertThat(command.model()).isEqualTo("gpt-4o-mini");
             assertThat(command.stream()).isTrue();
-            assertThat(new String(command.body(), StandardCharsets.UTF_8)).doesNotContain("k-laptop");
+            assertThat(new String(command.body().bytes(), StandardCharsets.UTF_8)).doesNotContain("k-laptop");
         }
     }
 

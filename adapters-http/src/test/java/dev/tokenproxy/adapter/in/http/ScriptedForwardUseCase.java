@@ -21,13 +21,20 @@ final class ScriptedForwardUseCase implements ForwardRequestUseCase {
 
     @Override
     public ForwardResult forward(ForwardRequestCommand command) {
-        received.add(command);
+        // The body is the request's only until this returns (BodyBytes): a keeper keeps a copy.
+        received.add(new ForwardRequestCommand(command.format(), command.model(), command.stream(),
+                command.body().copy(), command.allowedUpstreams(), command.requestId(), command.clientHeaders()));
         return script.apply(command);
     }
 
     /** Answers every following request with {@code result}. */
     void answer(ForwardResult result) {
         script = command -> result;
+    }
+
+    /** Answers every following request with what {@code answer} makes of it, given the command as it arrived. */
+    void answerWith(Function<ForwardRequestCommand, ForwardResult> answer) {
+        script = answer;
     }
 
     /** Fails every following request with {@code failure}, as a bug in the core would. */

@@ -1,5 +1,6 @@
 package dev.tokenproxy.application.port.in;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -9,14 +10,14 @@ import java.util.Set;
  * A client request to forward.
  *
  * @param model            the model the client asked for
- * @param body             the client's JSON body, forwarded as bytes
+ * @param body             the client's JSON body, forwarded as bytes; valid until {@code forward} returns
  * @param allowedUpstreams upstream ids the client's local key may use; {@code *} admits all
  * @param requestId        names the request in log lines (the client's {@code x-request-id} or one made up)
  * @param clientHeaders    the few client headers an upstream of the client's own API may need (Anthropic's
  *                         {@code anthropic-beta}, {@code anthropic-version}), names in lower case; chosen by the
  *                         inbound adapter, never credentials
  */
-public record ForwardRequestCommand(InboundFormat format, String model, boolean stream, byte[] body,
+public record ForwardRequestCommand(InboundFormat format, String model, boolean stream, BodyBytes body,
                                     Set<String> allowedUpstreams, String requestId,
                                     Map<String, String> clientHeaders) {
     public ForwardRequestCommand {
@@ -33,7 +34,7 @@ public record ForwardRequestCommand(InboundFormat format, String model, boolean 
     /** A request whose client sent no header an upstream needs. */
     public ForwardRequestCommand(InboundFormat format, String model, boolean stream, byte[] body,
                                  Set<String> allowedUpstreams, String requestId) {
-        this(format, model, stream, body, allowedUpstreams, requestId, Map.of());
+        this(format, model, stream, BodyBytes.of(body), allowedUpstreams, requestId, Map.of());
     }
 
     public ForwardRequestCommand(InboundFormat format, String model, boolean stream, byte[] body,

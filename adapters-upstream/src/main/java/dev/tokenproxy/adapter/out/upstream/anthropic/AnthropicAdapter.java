@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.anthropic;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import static dev.tokenproxy.domain.classify.ClassificationRule.status;
 
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
@@ -80,8 +81,8 @@ public final class AnthropicAdapter implements SendAttemptPort {
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         boolean chat = request.format() == InboundFormat.CHAT;
-        Optional<byte[]> body = chat
-                ? ChatToMessagesRequest.convert(request.body(), request.upstreamModel())
+        Optional<BodyBytes> body = chat
+                ? ChatToMessagesRequest.convert(request.body().bytes(), request.upstreamModel()).map(BodyBytes::of)
                 : Optional.of(MessagesRequestBody.forUpstream(request));
         if (body.isEmpty()) {
             return notConvertible();

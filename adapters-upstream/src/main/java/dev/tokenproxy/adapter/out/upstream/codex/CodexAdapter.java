@@ -92,9 +92,9 @@ public final class CodexAdapter implements SendAttemptPort {
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         boolean chat = request.format() == InboundFormat.CHAT;
         Optional<CodexRequestBody> body = chat
-                ? ChatToResponsesRequest.convert(request.body(), request.upstreamModel())
+                ? ChatToResponsesRequest.convert(request.body().bytes(), request.upstreamModel())
                         .flatMap(converted -> CodexRequestBody.ofConvertedChat(converted, request.upstreamModel()))
-                : CodexRequestBody.of(request.body(), request.upstreamModel());
+                : CodexRequestBody.of(request.body().bytes(), request.upstreamModel());
         if (body.isEmpty()) {
             return outcomes.notConvertible();
         }

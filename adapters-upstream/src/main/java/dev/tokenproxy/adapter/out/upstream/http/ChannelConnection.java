@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,31 +100,31 @@ final class ChannelConnection {
     }
 
     /** Sends a request: its head, then its body (null for none), in as few writes as the limits allow. */
-    void send(byte[] head, byte[] body) throws IOException {
-        int bodyLength = body == null ? 0 : body.length;
+    void send(byte[] head, BodyBytes body) throws IOException {
+        byte[] bodyArray = body == null ? null : body.array();
+        int bodyLength = body == null ? 0 : body.length();
         if (tls != null) {
             if (head.length + bodyLength <= TLS_JOIN_BYTES) {
                 byte[] joined = java.util.Arrays.copyOf(head, head.length + bodyLength);
                 if (bodyLength > 0) {
-                    System.arraycopy(body, 0, joined, head.length, bodyLength);
+                    System.arraycopy(bodyArray, 0, joined, head.length, bodyLength);
                 }
                 tlsOut.write(joined);
             } else {
                 tlsOut.write(head);
-                tlsOut.write(body);
+                tlsOut.write(bodyArray, 0, bodyLength);
             }
             tlsOut.flush();
             return;
         }
-        writeSliced(channel, head, body);
+        writeSliced(channel, head, bodyArray, bodyLength);
     }
 
     /**
      * Writes a head and a body (null for none) to a blocking channel: one gathering write for the head and the body's
      * first slice, so that a small request is one packet, then the rest in slices of at most {@value #IO_SLICE}.
      */
-    static void writeSliced(GatheringByteChannel channel, byte[] head, byte[] body) throws IOException {
-        int bodyLength = body == null ? 0 : body.length;
+    static void writeSliced(GatheringByteChannel channel, byte[] head, byte[] body, int bodyLength) throws IOException {
         ByteBuffer first = ByteBuffer.wrap(head);
         ByteBuffer bodySlice = ByteBuffer.wrap(body == null ? head : body, 0,
                 Math.min(bodyLength, Math.max(0, IO_SLICE - head.length)));

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.spi.ProviderContext;
 import dev.tokenproxy.domain.classify.Fault;
@@ -77,6 +78,15 @@ public final class UpstreamHttpClient implements AutoCloseable {
      */
     public UpstreamExchange post(URI uri, Map<String, String> headers, byte[] body, ExchangeLimits limits)
             throws TransportFailure {
+        return exchange("POST", uri, headers, BodyBytes.of(body), limits);
+    }
+
+    /**
+     * {@link #post(URI, Map, byte[], ExchangeLimits)} for a body that may be the start of a longer array (a client's
+     * prompt as the attempt carries it): only its own bytes are sent, and nothing keeps it once this returns.
+     */
+    public UpstreamExchange post(URI uri, Map<String, String> headers, BodyBytes body, ExchangeLimits limits)
+            throws TransportFailure {
         return exchange("POST", uri, headers, body, limits);
     }
 
@@ -90,11 +100,11 @@ public final class UpstreamHttpClient implements AutoCloseable {
         return exchange("GET", uri, headers, null, limits);
     }
 
-    private UpstreamExchange exchange(String method, URI uri, Map<String, String> headers, byte[] body,
+    private UpstreamExchange exchange(String method, URI uri, Map<String, String> headers, BodyBytes body,
                                       ExchangeLimits limits) throws TransportFailure {
         Endpoint endpoint = Endpoint.of(uri);
         // Before any connection is touched: a field the grammar does not allow is refused, not sent.
-        byte[] head = RequestHead.encode(method, uri, endpoint, headers, body == null ? -1 : body.length);
+        byte[] head = RequestHead.encode(method, uri, endpoint, headers, body == null ? -1 : body.length());
         try {
             return send(endpoint, head, body, limits, false);
         } catch (StaleConnection stale) {
@@ -109,7 +119,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
     }
 
     /** @param body null for a request without a body */
-    private UpstreamExchange send(Endpoint endpoint, byte[] head, byte[] body, ExchangeLimits limits,
+    private UpstreamExchange send(Endpoint endpoint, byte[] head, BodyBytes body, ExchangeLimits limits,
                                   boolean freshConnection) throws TransportFailure, StaleConnection {
         Watch watch = watchdog.start(limits);
         PooledConnection pooled = null;

@@ -80,7 +80,7 @@ public final class MockAdapter implements SendAttemptPort {
         MockFault fault = request.upstream().providerOptions() instanceof MockScript script
                 ? script.faultFor(attempt).orElse(null) : null;
         var wait = new FirstOutputWait(request.timeouts().firstOutput(), request.deadline(), start);
-        MockAnswer answer = MockAnswer.to(upstreamId, attempt, request.format(), request.body(),
+        MockAnswer answer = MockAnswer.to(upstreamId, attempt, request.format(), request.body().bytes(),
                 request.upstreamModel(), start.getEpochSecond());
         return switch (fault) {
             case null -> answer(request, answer, wait, Duration.ZERO, ScriptedFrameSource.NO_CUT);

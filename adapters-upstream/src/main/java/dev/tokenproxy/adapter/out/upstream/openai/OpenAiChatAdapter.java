@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.openai;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatCompletionCheck;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
@@ -78,10 +79,12 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         InboundFormat client = request.format();
-        Optional<byte[]> chatBody = switch (client) {
+        Optional<BodyBytes> chatBody = switch (client) {
             case CHAT -> Optional.of(ChatRequestBody.forUpstream(request));
-            case RESPONSES -> ResponsesToChatRequest.convert(request.body(), request.upstreamModel());
-            case MESSAGES -> MessagesToChatRequest.convert(request.body(), request.upstreamModel());
+            case RESPONSES -> ResponsesToChatRequest.convert(request.body().bytes(), request.upstreamModel())
+                    .map(BodyBytes::of);
+            case MESSAGES -> MessagesToChatRequest.convert(request.body().bytes(), request.upstreamModel())
+                    .map(BodyBytes::of);
         };
         if (chatBody.isEmpty()) {
             return notConvertible(client);

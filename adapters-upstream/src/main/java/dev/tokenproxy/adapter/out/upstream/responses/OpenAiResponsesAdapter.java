@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.responses;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiErrorBody;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatToResponsesRequest;
@@ -62,8 +63,8 @@ public final class OpenAiResponsesAdapter implements SendAttemptPort {
     @Override
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         boolean chat = request.format() == InboundFormat.CHAT;
-        Optional<byte[]> body = chat
-                ? ChatToResponsesRequest.convert(request.body(), request.upstreamModel())
+        Optional<BodyBytes> body = chat
+                ? ChatToResponsesRequest.convert(request.body().bytes(), request.upstreamModel()).map(BodyBytes::of)
                 : Optional.of(ResponsesRequestBody.forUpstream(request));
         if (body.isEmpty()) {
             return outcomes.notConvertible();

@@ -22,7 +22,7 @@ class ChannelSlicesTest {
     void aSmallRequestIsOneGatheringWrite() throws Exception {
         var channel = new RecordingChannel();
 
-        ChannelConnection.writeSliced(channel, bytes(200, 'h'), bytes(1000, 'b'));
+        ChannelConnection.writeSliced(channel, bytes(200, 'h'), bytes(1000, 'b'), 1000);
 
         assertThat(channel.calls).containsExactly(1200);
         assertThat(channel.written.toByteArray()).isEqualTo(concat(bytes(200, 'h'), bytes(1000, 'b')));
@@ -35,7 +35,7 @@ class ChannelSlicesTest {
         byte[] body = new byte[1_000_000];
         new java.util.Random(7).nextBytes(body);
 
-        ChannelConnection.writeSliced(channel, head, body);
+        ChannelConnection.writeSliced(channel, head, body, body.length);
 
         assertThat(channel.calls).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(ChannelConnection.IO_SLICE));
         assertThat(channel.calls.getFirst()).isEqualTo(ChannelConnection.IO_SLICE);
@@ -43,10 +43,22 @@ class ChannelSlicesTest {
     }
 
     @Test
+    void aBodyAtTheStartOfALongerArrayIsSentWithoutWhatFollowsIt() throws Exception {
+        var channel = new RecordingChannel();
+        byte[] reused = new byte[300_000];
+        Arrays.fill(reused, (byte) 's');
+        Arrays.fill(reused, 0, 200_000, (byte) 'b');
+
+        ChannelConnection.writeSliced(channel, bytes(300, 'h'), reused, 200_000);
+
+        assertThat(channel.written.toByteArray()).isEqualTo(concat(bytes(300, 'h'), bytes(200_000, 'b')));
+    }
+
+    @Test
     void aRequestWithoutABodyIsItsHead() throws Exception {
         var channel = new RecordingChannel();
 
-        ChannelConnection.writeSliced(channel, bytes(50, 'h'), null);
+        ChannelConnection.writeSliced(channel, bytes(50, 'h'), null, 0);
 
         assertThat(channel.written.toByteArray()).isEqualTo(bytes(50, 'h'));
     }

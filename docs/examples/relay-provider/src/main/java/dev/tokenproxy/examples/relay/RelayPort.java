@@ -100,12 +100,16 @@ final class RelayPort implements SendAttemptPort {
         return builder.build();
     }
 
-    /** The body with the model the upstream knows ({@code model_mappings}, an {@code id/} prefix removed). */
+    /**
+     * The body with the model the upstream knows ({@code model_mappings}, an {@code id/} prefix removed), in an array
+     * of its own: the request's body is the gateway's again once {@code send} returns (it reuses the arrays of large
+     * prompts), and the JDK's client may still be sending when an upstream answers before it read the whole body.
+     */
     private static byte[] withModel(AttemptRequest request) {
         if (request.upstreamModel().equals(request.requestedModel())) {
-            return request.body();
+            return request.body().copy().array();
         }
-        String body = new String(request.body(), StandardCharsets.UTF_8);
+        String body = new String(request.body().array(), 0, request.body().length(), StandardCharsets.UTF_8);
         String renamed = MODEL.matcher(body).replaceFirst(Matcher.quoteReplacement(
                 "\"model\":\"" + request.upstreamModel().replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
         return renamed.getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.format.chat;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,10 +20,13 @@ public final class ChatRequestBody {
      * given twice, so there is nothing to rewrite. This spares a second pass over the prompt for clients that write
      * {@code model} after their messages.
      */
-    public static byte[] forUpstream(AttemptRequest request) {
-        return request.requestedModel().equals(request.upstreamModel())
-                ? request.body()
-                : forUpstream(request.body(), request.upstreamModel());
+    public static BodyBytes forUpstream(AttemptRequest request) {
+        if (request.requestedModel().equals(request.upstreamModel())) {
+            return request.body();
+        }
+        byte[] client = request.body().bytes();
+        byte[] sent = forUpstream(client, request.upstreamModel());
+        return sent == client ? request.body() : BodyBytes.of(sent);
     }
 
     /**
@@ -50,7 +54,12 @@ public final class ChatRequestBody {
      * as a tree (the last one, as a tree of the whole body would keep); the prompt beside it is skipped, not built.
      */
     public static boolean includeUsage(byte[] chatBody) {
-        try (JsonParser parser = ChatJson.MAPPER.createParser(chatBody)) {
+        return includeUsage(BodyBytes.of(chatBody));
+    }
+
+    /** {@link #includeUsage(byte[])} for a client's body as the attempt carries it. */
+    public static boolean includeUsage(BodyBytes chatBody) {
+        try (JsonParser parser = ChatJson.MAPPER.createParser(chatBody.array(), 0, chatBody.length())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.format.messages;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 
@@ -13,7 +14,7 @@ public final class MessagesRequestBody {
     }
 
     /** See {@link ChatRequestBody#forUpstream(AttemptRequest)}. */
-    public static byte[] forUpstream(AttemptRequest request) {
+    public static BodyBytes forUpstream(AttemptRequest request) {
         return ChatRequestBody.forUpstream(request);
     }
 

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.format.responses;
 
+import dev.tokenproxy.application.model.BodyBytes;
 import static dev.tokenproxy.domain.classify.ClassificationRule.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -193,7 +194,7 @@ public final class ResponsesOutcomes {
     }
 
     /** Whether a Chat client asked for the usage chunk; a Responses stream always ends with usage to give it. */
-    public static boolean includeUsage(byte[] chatBody) {
+    public static boolean includeUsage(BodyBytes chatBody) {
         return ChatRequestBody.includeUsage(chatBody);
     }
 

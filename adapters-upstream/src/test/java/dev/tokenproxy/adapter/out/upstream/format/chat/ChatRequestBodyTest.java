@@ -28,7 +28,8 @@ class ChatRequestBodyTest {
 
     @Test
     void aMappedModelIsWrittenIntoTheBody() {
-        byte[] sent = ChatRequestBody.forUpstream(attempt("{\"messages\":[],\"model\":\"alias\"}", "alias", "gpt-real"));
+        byte[] sent = ChatRequestBody.forUpstream(attempt("{\"messages\":[],\"model\":\"alias\"}", "alias", "gpt-real"))
+                .bytes();
 
         assertThat(new String(sent, StandardCharsets.UTF_8)).isEqualTo("{\"messages\":[],\"model\":\"gpt-real\"}");
     }
@@ -39,7 +40,7 @@ class ChatRequestBodyTest {
         // edge never passes on) shows that the bytes were not parsed a second time: they go as they are.
         byte[] body = bytes("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"model\":\"not-looked-at\"}");
 
-        byte[] sent = ChatRequestBody.forUpstream(attempt(body, "gpt-real", "gpt-real"));
+        byte[] sent = ChatRequestBody.forUpstream(attempt(body, "gpt-real", "gpt-real")).bytes();
 
         assertThat(sent).isSameAs(body);
     }
@@ -48,7 +49,7 @@ class ChatRequestBodyTest {
     void aBodyWhoseModelAlreadyMatchesTheUpstreamIsSentAsItIs() {
         byte[] body = bytes("{\"model\":\"gpt-real\",\"messages\":[]}");
 
-        assertThat(ChatRequestBody.forUpstream(attempt(body, "upstream-1/gpt-real", "gpt-real"))).isSameAs(body);
+        assertThat(ChatRequestBody.forUpstream(attempt(body, "upstream-1/gpt-real", "gpt-real")).bytes()).isSameAs(body);
     }
 
     /** Everything but the name keeps the client's bytes: spacing, key order, escapes, multi-byte text before it. */
