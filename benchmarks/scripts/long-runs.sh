@@ -6,6 +6,8 @@
 #   benchmarks/scripts/long-runs.sh soak     [SECONDS]  64 connections; full GCs forced at 1 min, 5 min and 10 s
 #                                                        before the end; heap after each, RSS, CPU per request
 #   benchmarks/scripts/long-runs.sh streams  [N]        N slow streams at once (20 chunks 1 s apart); RSS per stream
+#                                                        (STREAMS_WARMUP streams at once before, default 20: 1000
+#                                                        leaves the JIT's compilation of the streaming path out)
 #   benchmarks/scripts/long-runs.sh latency  [SECONDS]  one connection, warm: p50/p90/p99 beside direct's
 #   benchmarks/scripts/long-runs.sh threads  [SECONDS]  64 connections after 15 s of them: CPU per request by thread
 #                                                        (request carriers, the collector's VM Thread, the JIT, the
@@ -109,8 +111,12 @@ case $mode in
     ;;
   streams)
     n=${arg:-1000}
-    streams --url "$proxy" --n 20 --concurrency 20 > "$out/warm-up.txt"
-    sleep 2
+    warm=${STREAMS_WARMUP:-20}
+    streams --url "$proxy" --n "$warm" --concurrency "$warm" > "$out/warm-up.txt"
+    # A full collection and the native-heap trim's interval: idle means what a quiet gateway holds, not the warm-up's
+    # garbage or the JIT compiler's arenas.
+    bash "$root/.ci/with-jdk" jcmd "$gateway" GC.run > /dev/null 2>&1 || true
+    sleep 3
     idle=$(rss)
     read -ra host0 <<< "$(host_ticks)"
     streams --url "$proxy" --n "$n" --concurrency "$n" > "$out/streams.txt" &

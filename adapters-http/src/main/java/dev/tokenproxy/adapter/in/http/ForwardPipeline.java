@@ -106,23 +106,15 @@ final class ForwardPipeline {
                 return;
             }
         }
-        try {
-            forwardBody(dialect, req, res, client, reserved, line, body);
-        } finally {
-            // After the answer is written: nothing holds the body once the use case has returned (BodyBytes).
-            buffers.give(body.array());
-        }
-    }
-
-    private void forwardBody(InboundDialect dialect, ServerRequest req, ServerResponse res, LocalApiKey client,
-                             long reserved, RequestLine line, BodyBytes body) {
         // A chunked body declared no length: it is counted once read, before anything is done with it.
         long unreserved = 2L * body.length() - reserved;
-        if (unreserved > 0 && !inFlight.tryReserve(unreserved)) {
-            refuseOverloaded(res, dialect, line);
-            return;
-        }
+        boolean admitted = unreserved <= 0 || inFlight.tryReserve(unreserved);
+        // One method from the read to the answer: its frame is on the stack of every open stream's thread.
         try {
+            if (!admitted) {
+                refuseOverloaded(res, dialect, line);
+                return;
+            }
             var parsed = dialect.parser().apply(body);
             if (parsed.error() != null) {
                 refused(dialect, line, parsed.error()).send(res, dialect.errors());
@@ -134,9 +126,11 @@ final class ForwardPipeline {
             var result = forward.forward(command);
             line.forwarded(result, ForwardResultWriter.write(result, res, dialect.errors(), clientRetryWaitMax));
         } finally {
-            if (unreserved > 0) {
+            if (admitted && unreserved > 0) {
                 inFlight.release(unreserved);
             }
+            // After the answer is written: nothing holds the body once the use case has returned (BodyBytes).
+            buffers.give(body.array());
         }
     }
 
