@@ -1,8 +1,8 @@
 package dev.tokenproxy.adapter.in.http;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.application.model.BodyBytes;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

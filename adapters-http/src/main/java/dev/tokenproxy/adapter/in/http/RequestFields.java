@@ -1,12 +1,12 @@
 package dev.tokenproxy.adapter.in.http;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import dev.tokenproxy.application.model.BodyBytes;
 import java.io.IOException;
 
 /**

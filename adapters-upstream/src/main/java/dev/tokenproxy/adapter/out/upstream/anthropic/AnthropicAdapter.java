@@ -1,6 +1,5 @@
 package dev.tokenproxy.adapter.out.upstream.anthropic;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import static dev.tokenproxy.domain.classify.ClassificationRule.status;
 
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
@@ -15,6 +14,7 @@ import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;

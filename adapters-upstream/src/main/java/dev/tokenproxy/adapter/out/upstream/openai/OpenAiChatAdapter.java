@@ -1,6 +1,5 @@
 package dev.tokenproxy.adapter.out.upstream.openai;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatCompletionCheck;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
@@ -24,6 +23,7 @@ import dev.tokenproxy.adapter.out.upstream.sse.SseFrameSource;
 import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
 import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
 import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;

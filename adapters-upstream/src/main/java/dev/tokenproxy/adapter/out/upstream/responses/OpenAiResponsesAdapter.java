@@ -1,6 +1,5 @@
 package dev.tokenproxy.adapter.out.upstream.responses;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiErrorBody;
 import dev.tokenproxy.adapter.out.upstream.format.openai.OpenAiWire;
 import dev.tokenproxy.adapter.out.upstream.format.responses.ChatToResponsesRequest;
@@ -12,6 +11,7 @@ import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import dev.tokenproxy.application.port.out.ProviderDescriptor;

@@ -1,10 +1,10 @@
 package dev.tokenproxy.adapter.out.upstream.format.chat;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 import java.io.IOException;
 

@@ -1,6 +1,5 @@
 package dev.tokenproxy.adapter.out.upstream.format.responses;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import static dev.tokenproxy.domain.classify.ClassificationRule.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +15,7 @@ import dev.tokenproxy.adapter.out.upstream.sse.SseItem;
 import dev.tokenproxy.adapter.out.upstream.stream.FrameSource;
 import dev.tokenproxy.adapter.out.upstream.stream.PreOutputGate;
 import dev.tokenproxy.adapter.out.upstream.stream.StreamDialect;
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.RetryReason;

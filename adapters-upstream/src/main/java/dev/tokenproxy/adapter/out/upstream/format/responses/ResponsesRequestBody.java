@@ -1,7 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.format.responses;
 
-import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatRequestBody;
+import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.port.out.AttemptRequest;
 
 /**
