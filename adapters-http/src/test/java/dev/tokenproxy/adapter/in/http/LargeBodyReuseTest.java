@@ -4,8 +4,14 @@ import static dev.tokenproxy.adapter.in.http.GatewayErrorAssertions.assertOpenAi
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +60,52 @@ class LargeBodyReuseTest {
             assertThat(gateway.send(gateway.chat(valid)).statusCode()).isEqualTo(200);
             assertThat(text(gateway.forward.onlyCommand().body().bytes())).isEqualTo(valid);
         }
+    }
+
+    /**
+     * Six clients at a time, each prompt held inside the use case until all six are there: if an array went back to
+     * the buffers while its request still held it, another of the six would have read its prompt into it.
+     */
+    @Test
+    void concurrentPromptsOfManySizesEachKeepTheirOwnBytesWhileTheyAreForwarded() throws Exception {
+        int clients = 6;
+        int promptsEach = 12;
+        var sent = new ConcurrentHashMap<String, String>();
+        var wrong = new CopyOnWriteArrayList<String>();
+        var together = new CyclicBarrier(clients);
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT);
+             var pool = Executors.newFixedThreadPool(clients)) {
+            gateway.forward.answerWith(command -> {
+                try {
+                    together.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    wrong.add("the six prompts never met: " + e);
+                }
+                String forwarded = text(command.body().bytes());
+                String id = forwarded.substring(forwarded.indexOf("\"id\":\"") + 6, forwarded.indexOf("\",\"pad\""));
+                if (!forwarded.equals(sent.get(id))) {
+                    wrong.add(id);
+                }
+                return ScriptedForwardUseCase.buffered(200, "{\"object\":\"chat.completion\"}");
+            });
+            var statuses = new ArrayList<Future<Integer>>();
+            for (int client = 0; client < clients; client++) {
+                for (int prompt = 0; prompt < promptsEach; prompt++) {
+                    // 64 KiB to ~420 KB: arrays of three sizes are taken, given back and taken again.
+                    int n = client * promptsEach + prompt;
+                    String id = client + "-" + prompt;
+                    String body = chatBodyOf(65_536 + n * 4_999 % 360_000, (char) ('a' + n % 26))
+                            .replace("\"pad\"", "\"id\":\"" + id + "\",\"pad\"");
+                    sent.put(id, body);
+                    statuses.add(pool.submit(() -> gateway.send(gateway.chat(body)).statusCode()));
+                }
+            }
+            for (var status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        }
+
+        assertThat(wrong).as("prompts forwarded with bytes not their own").isEmpty();
     }
 
     private static String text(byte[] bytes) {
