@@ -10,11 +10,12 @@ import java.util.List;
 public final class SseFrameSource implements FrameSource<SseItem> {
 
     /**
-     * A stream reads about once per event, and this array lives as long as the stream: a little more than a typical
-     * event (a few hundred bytes), not 8 KiB; longer events take a few reads. With nothing buffered on the connection,
-     * a read of this size goes from the socket straight into the array.
+     * A stream reads about once per event, and this array lives as long as the stream: about a typical event (a few
+     * hundred bytes). The connection's own 2 KiB buffer takes what the socket delivers and hands it on in pieces of
+     * this size, so a longer event or several at once take a few copies within memory, not more socket reads; the
+     * 1.5 KiB saved is ~4% of what an open stream keeps (docs/benchmark.md, eleventh pass).
      */
-    private static final int READ_BUFFER_BYTES = 2 * 1024;
+    private static final int READ_BUFFER_BYTES = 512;
 
     private final UpstreamExchange exchange;
     private final SseParser parser = new SseParser();
