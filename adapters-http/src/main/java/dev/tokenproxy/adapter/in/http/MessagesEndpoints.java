@@ -46,9 +46,9 @@ final class MessagesEndpoints implements HttpService {
             LocalApiKeys.unauthorized().send(res, errors);
             return;
         }
-        byte[] body;
+        BodyBytes body;
         switch (BoundedBody.read(req, maxRequestBodyBytes)) {
-            case BoundedBody.Outcome.Complete complete -> body = complete.bytes().bytes();
+            case BoundedBody.Outcome.Complete complete -> body = complete.bytes();
             case BoundedBody.Outcome.TooLarge tooLarge -> {
                 GatewayError.invalidRequest(413, "request_too_large",
                         "The request body exceeds " + maxRequestBodyBytes + " bytes.").send(res, errors);
@@ -60,14 +60,14 @@ final class MessagesEndpoints implements HttpService {
                 return;
             }
         }
-        var parsed = RequestFields.parse(BodyBytes.of(body));
+        var parsed = RequestFields.parse(body);
         if (parsed.error() != null) {
             parsed.error().send(res, errors);
             return;
         }
         JsonNode request;
         try {
-            request = JSON.readTree(body);
+            request = JSON.readTree(body.array(), 0, body.length());
         } catch (IOException checkedAlready) {
             throw new IllegalStateException("RequestFields accepted a body Jackson cannot read", checkedAlready);
         }

@@ -121,7 +121,8 @@ public final class KiroAdapter implements SendAttemptPort {
     public AttemptOutcome<UpstreamReply> send(AttemptRequest request) {
         boolean chat = request.format() == InboundFormat.CHAT;
         Optional<ObjectNode> messagesRequest = chat
-                ? ChatToMessagesRequest.convert(request.body().bytes(), request.upstreamModel()).flatMap(ChatJson::object)
+                ? ChatToMessagesRequest.convert(request.body().bytes(), request.upstreamModel())
+                        .flatMap(ChatJson::object)
                 : ChatJson.object(request.body().bytes());
         if (messagesRequest.isEmpty()) {
             return chat ? notConvertible() : notAMessagesRequest();
