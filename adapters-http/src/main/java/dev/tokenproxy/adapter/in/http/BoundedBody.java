@@ -1,7 +1,9 @@
 package dev.tokenproxy.adapter.in.http;
 
+import dev.tokenproxy.adapter.in.http.connection.SocketBody;
 import dev.tokenproxy.application.model.BodyBytes;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -60,7 +62,10 @@ final class BoundedBody {
                 // prompt through.
                 int length = (int) declared.getAsLong();
                 taken = buffers.take(length);
-                int read = in.readNBytes(taken, 0, length);
+                int read = straightFromSocket(req) ? SocketBody.read(in, taken, length) : -1;
+                if (read < 0) {
+                    read = in.readNBytes(taken, 0, length);
+                }
                 // Reading on to the end is what tells Helidon the entity was consumed and the connection may serve
                 // the next request; without it every connection is closed after its answer.
                 outcome = read < length || in.read() != -1
@@ -80,6 +85,15 @@ final class BoundedBody {
                 buffers.give(taken);
             }
         }
+    }
+
+    /**
+     * Whether the body's bytes on the wire are the body itself, with nothing for Helidon to do between them and us:
+     * no {@code 100 Continue} still to send (Helidon sends it when the entity stream is opened, as {@link #read} does
+     * first), no content coding to undo.
+     */
+    private static boolean straightFromSocket(ServerRequest req) {
+        return req.continueSent() && !req.headers().contains(HeaderNames.CONTENT_ENCODING);
     }
 
     /**

@@ -108,6 +108,45 @@ class LargeBodyReuseTest {
         assertThat(wrong).as("prompts forwarded with bytes not their own").isEmpty();
     }
 
+    /**
+     * A client that waits for {@code 100 Continue} before it sends its prompt: the body is not on the socket until
+     * Helidon invites it, which it does when the entity stream is opened; read straight from the socket before that
+     * (ADR 0019), the two sides would wait for each other.
+     */
+    @Test
+    void aLargePromptSentAfter100ContinueIsForwardedExactly() {
+        String body = chatBodyOf(200_000, 'c');
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT); var client = RawConnection.to(gateway)) {
+            var invitation = client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\nExpect: 100-continue\r\n\r\n").readResponse();
+            assertThat(invitation.status()).isEqualTo(100);
+
+            assertThat(client.send(body).readResponse().status()).isEqualTo(200);
+            assertThat(text(gateway.forward.onlyCommand().body().bytes())).isEqualTo(body);
+        }
+    }
+
+    /** Two large prompts in one write: the first is read from the socket up to its last byte and not one further. */
+    @Test
+    void twoLargePromptsPipelinedInOneWriteAreEachForwardedExactly() {
+        String first = chatBodyOf(260_000, 'p');
+        String second = chatBodyOf(90_000, 'q');
+        try (var gateway = RunningGateway.withBodyLimit(LIMIT); var client = RawConnection.to(gateway)) {
+            client.send(chatRequest(first) + chatRequest(second));
+
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(gateway.forward.received()).extracting(command -> text(command.body().bytes()))
+                    .containsExactly(first, second);
+        }
+    }
+
+    private static String chatRequest(String body) {
+        return "POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -29,6 +29,7 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
     private final ConnectionGuard guard;
     private final Clock clock;
     private ServerConnection http1;
+    private GuardedContext context;
     private ConnectionPhase phase;
     private boolean readPending;
     private boolean closing;
@@ -44,11 +45,24 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
         this.http1 = http1Connection;
     }
 
+    /** {@link #attach(ServerConnection)}, and the context whose socket the request handlers may read a body from. */
+    void attach(ServerConnection http1Connection, GuardedContext readingContext) {
+        this.http1 = http1Connection;
+        this.context = readingContext;
+    }
+
+    ServerConnection http1() {
+        return http1;
+    }
+
     @Override
     public void handle(Limit limit) throws InterruptedException {
+        // Helidon handles each request of an HTTP/1.1 connection on the thread that runs the connection.
+        SocketBody.enter(context);
         try {
             http1.handle(limit);
         } finally {
+            SocketBody.leave();
             guard.forget(this);
         }
     }
@@ -76,12 +90,17 @@ final class GuardedConnection implements ServerConnection, InterruptableTask<Voi
     }
 
     /** Called by the reader when the socket returned {@code bytes} ({@code null} at end of stream). */
-    synchronized void readReturned(byte[] bytes) {
+    void readReturned(byte[] bytes) {
+        readReturned(bytes != null);
+    }
+
+    /** Called by a reader when the socket returned bytes or, with {@code gotBytes} false, the end of the stream. */
+    synchronized void readReturned(boolean gotBytes) {
         readPending = false;
         if (closing) {
             throw closedByGuard();
         }
-        if (bytes != null && phase instanceof AwaitingRequest) {
+        if (gotBytes && phase instanceof AwaitingRequest) {
             phase = new ReceivingHeaders(clock.instant());
         }
     }

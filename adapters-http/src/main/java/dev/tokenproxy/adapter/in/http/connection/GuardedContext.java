@@ -9,6 +9,7 @@ import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
 import io.helidon.webserver.ServerConnectionException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -25,15 +26,18 @@ final class GuardedContext implements ConnectionContext {
     private final ConnectionContext helidon;
     private final GuardedConnection connection;
     private final DataReader reader;
-    /** The socket's incoming bytes, to look for the next request in before parking; null when they cannot be seen. */
-    private final InputStream pollable;
+    /**
+     * The plain socket's incoming bytes under Helidon's, to look for the next request in before parking and to read a
+     * large body from ({@link SocketBody}); null when they cannot be seen (TLS).
+     */
+    private final InputStream socketIn;
     private final ConsumedChunks consumed = new ConsumedChunks();
 
     GuardedContext(ConnectionContext helidon, GuardedConnection connection) {
         this.helidon = helidon;
         this.connection = connection;
         this.reader = DataReader.create(this::read);
-        this.pollable = NextRequestPolling.pollable(helidon.serverSocket());
+        this.socketIn = NextRequestPolling.pollable(helidon.serverSocket());
     }
 
     GuardedConnection connection() {
@@ -43,8 +47,8 @@ final class GuardedContext implements ConnectionContext {
     private byte[] read() {
         consumed.cut(reader);
         // Only between requests, and only for the one client there is: then the core has nothing else to do.
-        if (connection.readStarting() && pollable != null && connection.alone()) {
-            NextRequestPolling.await(pollable, NextRequestPolling.WINDOW_NANOS);
+        if (connection.readStarting() && socketIn != null && connection.alone()) {
+            NextRequestPolling.await(socketIn, NextRequestPolling.WINDOW_NANOS);
         }
         byte[] bytes;
         try {
@@ -59,6 +63,37 @@ final class GuardedContext implements ConnectionContext {
         }
         connection.readReturned(bytes);
         return bytes;
+    }
+
+    /** Whether {@link #readFromSocket} can read this connection's socket (a plain one, not TLS). */
+    boolean socketReadable() {
+        return socketIn != null;
+    }
+
+    /** How many bytes Helidon's reader holds that it has not handed on yet. */
+    int buffered() {
+        return reader.available();
+    }
+
+    /**
+     * Reads up to {@code length} bytes from the socket into {@code into}, past Helidon's reader, with the same
+     * bookkeeping for the guard and the same failures as {@link #read()}: the bytes read, or -1 at the end of the
+     * stream. Only for bytes the reader must never see, after every byte it holds has been handed on.
+     */
+    int readFromSocket(byte[] into, int offset, int length) {
+        connection.readStarting();
+        int read;
+        try {
+            read = socketIn.read(into, offset, length);
+        } catch (IOException e) {
+            connection.readFailed();
+            throw new ServerConnectionException("Failed to get data from socket", e);
+        } catch (RuntimeException e) {
+            connection.readFailed();
+            throw e;
+        }
+        connection.readReturned(read >= 0);
+        return read;
     }
 
     @Override

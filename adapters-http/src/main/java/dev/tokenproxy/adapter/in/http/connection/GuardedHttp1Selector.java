@@ -41,7 +41,8 @@ final class GuardedHttp1Selector implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         var connection = guard.newConnection();
-        connection.attach(http1.connection(new GuardedContext(ctx, connection)));
+        var context = new GuardedContext(ctx, connection);
+        connection.attach(http1.connection(context), context);
         return guard.admit(connection) ? connection : new RefusedConnection(ctx);
     }
 }
