@@ -11,10 +11,11 @@ import java.nio.ByteOrder;
  */
 final class Utf8Json {
 
-    /** Eight bytes at a time, for the ASCII that most of a prompt is. */
+    /** Eight bytes at a time, and four such words at once, for the ASCII that most of a prompt is. */
     private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
     private static final long LOW_BITS = 0x0101_0101_0101_0101L;
+    private static final int BLOCK = 4 * Long.BYTES;
 
     private Utf8Json() {
     }
@@ -34,6 +35,10 @@ final class Utf8Json {
         }
         int i = 0;
         while (i < end) {
+            if (i + BLOCK <= end && isPlainAsciiBlock(body, i)) {
+                i += BLOCK;
+                continue;
+            }
             if (i + Long.BYTES <= end) {
                 long word = (long) WORD.get(body, i);
                 if ((word & HIGH_BITS) == 0 && !hasZeroByte(word)) {
@@ -50,9 +55,27 @@ final class Utf8Json {
         return true;
     }
 
+    /**
+     * Whether the {@value #BLOCK} bytes at {@code i} are ASCII without a NUL: four words tested with one branch, which
+     * took a 256 KB prompt's check from ~19 to ~13 µs (docs/benchmark.md, twelfth pass).
+     */
+    private static boolean isPlainAsciiBlock(byte[] body, int i) {
+        long a = (long) WORD.get(body, i);
+        long b = (long) WORD.get(body, i + Long.BYTES);
+        long c = (long) WORD.get(body, i + 2 * Long.BYTES);
+        long d = (long) WORD.get(body, i + 3 * Long.BYTES);
+        // The zero-byte trick is exact only without high bits, which the same test refuses.
+        long flagged = a | b | c | d | zeroBytes(a) | zeroBytes(b) | zeroBytes(c) | zeroBytes(d);
+        return (flagged & HIGH_BITS) == 0;
+    }
+
+    private static long zeroBytes(long word) {
+        return (word - LOW_BITS) & ~word;
+    }
+
     /** Whether a byte of {@code word} is zero (the classic bit trick: exact when no byte has its high bit set). */
     private static boolean hasZeroByte(long word) {
-        return ((word - LOW_BITS) & ~word & HIGH_BITS) != 0;
+        return (zeroBytes(word) & HIGH_BITS) != 0;
     }
 
     /**

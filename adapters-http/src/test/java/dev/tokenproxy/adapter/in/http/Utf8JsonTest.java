@@ -39,6 +39,21 @@ class Utf8JsonTest {
         assertThat(Utf8Json.isPlainUtf8(HexFormat.of().parseHex(hex))).isEqualTo(plain);
     }
 
+    /** Long ASCII runs are checked a block of words at a time: one bad byte is found at any position in them. */
+    @Test
+    void aNulOrALoneHighByteAnywhereInALongAsciiRunIsFound() {
+        for (int at = 0; at < 100; at++) {
+            byte[] text = "x".repeat(100).getBytes(StandardCharsets.US_ASCII);
+            assertThat(Utf8Json.isPlainUtf8(text)).isTrue();
+            text[at] = 0;
+            assertThat(Utf8Json.isPlainUtf8(text)).as("NUL at %d", at).isFalse();
+            text[at] = (byte) 0x80;
+            assertThat(Utf8Json.isPlainUtf8(text)).as("0x80 at %d", at).isFalse();
+            text[at] = (byte) 0x7F;
+            assertThat(Utf8Json.isPlainUtf8(text)).as("DEL at %d", at).isTrue();
+        }
+    }
+
     @Test
     void agreesWithTheJdkDecoderOnRandomMixturesOfValidAndBrokenText() {
         var random = new Random(20261202L);
