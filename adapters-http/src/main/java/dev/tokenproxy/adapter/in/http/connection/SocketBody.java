@@ -34,7 +34,8 @@ public final class SocketBody {
 
     /**
      * Reads the current request's body, declared as {@code length} bytes, into {@code into[0, length)}: what Helidon
-     * holds through {@code entity}, the rest from the socket.
+     * holds through {@code entity}, the rest from the socket. Nothing may have been read from {@code entity} before:
+     * the split between the two counts on every byte of the body being either in Helidon's reader or in the socket.
      *
      * @return the bytes read, fewer than {@code length} when the client ended the stream early; or -1, having read
      *         nothing, when this connection's body cannot be read this way
