@@ -2,8 +2,11 @@ package dev.tokenproxy.bootstrap.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tokenproxy.adapter.in.http.LocalApiKey;
 import dev.tokenproxy.adapter.out.account.FileAccountStore;
@@ -136,13 +139,13 @@ public final class ConfigLoader {
         }
     }
 
-    private static JsonNode parse(InputStream in) throws IOException {
+    static JsonNode parse(InputStream in) throws IOException {
         try {
             // A key written twice would silently keep the last value: refuse it like an unknown field.
-            JsonNode root = new ObjectMapper(new YAMLFactory())
-                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .readTree(in);
-            return root == null || root.isMissingNode() ? new ObjectMapper().createObjectNode() : root;
+            try (JsonParser parser = new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .createParser(in)) {
+                return parser.nextToken() == null ? JsonNodeFactory.instance.objectNode() : tree(parser);
+            }
         } catch (JacksonException e) {
             // Position and problem only: the parser's own message quotes the offending line, which may hold a key.
             var where = e.getLocation();
@@ -151,6 +154,45 @@ public final class ConfigLoader {
                     + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
                     + ": " + firstLine(problem), e);
         }
+    }
+
+    /**
+     * The value at the parser's current token as a tree, built from the parser's tokens as Jackson's own
+     * {@code readTree} does: an {@code ObjectMapper} would do the same but cost a plain start ~0.1 s of its main thread
+     * (some 300 classes, its serializer and date-format set-up) for a tree of a few dozen nodes (benchmark.md,
+     * thirteenth pass).
+     */
+    private static JsonNode tree(JsonParser parser) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    object.set(name, tree(parser));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(tree(parser));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> nodes.textNode(parser.getText());
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> nodes.numberNode(parser.getIntValue());
+                case LONG -> nodes.numberNode(parser.getLongValue());
+                default -> nodes.numberNode(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDoubleValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_EMBEDDED_OBJECT -> nodes.pojoNode(parser.getEmbeddedObject());
+            default -> nodes.nullNode();
+        };
     }
 
     private static String firstLine(String text) {
