@@ -1,6 +1,5 @@
 package dev.tokenproxy.adapter.in.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.application.model.RecordQuery;
 import dev.tokenproxy.application.model.UsageGrouping;
@@ -28,7 +27,6 @@ import java.util.Optional;
  */
 final class AdminEndpoints implements HttpService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RequestRecordsUseCase records;
     private final CredentialStatusUseCase credentials;
@@ -68,7 +66,7 @@ final class AdminEndpoints implements HttpService {
 
     private void requests(ServerRequest req, ServerResponse res) {
         var query = query(req);
-        var list = JSON.createObjectNode();
+        var list = HttpJson.mapper().createObjectNode();
         var data = list.putArray("data");
         records.requests(query).forEach(record -> data.add(record(record)));
         list.put("limit", query.limit()).put("offset", query.offset());
@@ -82,7 +80,7 @@ final class AdminEndpoints implements HttpService {
             GatewayError.invalidRequest(404, "request_not_found", "No record of request '" + id + "'.").send(res);
             return;
         }
-        var root = JSON.createObjectNode().put("request_id", id);
+        var root = HttpJson.mapper().createObjectNode().put("request_id", id);
         var list = root.putArray("attempts");
         attempts.forEach(record -> list.add(record(record)));
         send(res, root);
@@ -96,7 +94,7 @@ final class AdminEndpoints implements HttpService {
         } catch (IllegalArgumentException e) {
             throw new BadParameter("by", "by must be one of day, upstream, account, model");
         }
-        var root = JSON.createObjectNode().put("by", grouping.name().toLowerCase(Locale.ROOT));
+        var root = HttpJson.mapper().createObjectNode().put("by", grouping.name().toLowerCase(Locale.ROOT));
         var data = root.putArray("data");
         for (var total : records.usage(grouping, query(req))) {
             var row = data.addObject().put("group", total.group()).put("requests", total.requests());
@@ -106,7 +104,7 @@ final class AdminEndpoints implements HttpService {
     }
 
     private void upstreams(ServerRequest req, ServerResponse res) {
-        var root = JSON.createObjectNode();
+        var root = HttpJson.mapper().createObjectNode();
         var data = root.putArray("data");
         for (var upstream : credentials.upstreams()) {
             var row = data.addObject().put("id", upstream.id()).put("provider", upstream.provider())
@@ -121,7 +119,7 @@ final class AdminEndpoints implements HttpService {
     }
 
     private void accounts(ServerRequest req, ServerResponse res) {
-        var root = JSON.createObjectNode();
+        var root = HttpJson.mapper().createObjectNode();
         var data = root.putArray("data");
         for (var account : credentials.accounts()) {
             var row = data.addObject().put("id", account.id()).put("provider", account.provider())
@@ -143,7 +141,7 @@ final class AdminEndpoints implements HttpService {
     }
 
     private void cooldowns(ServerRequest req, ServerResponse res) {
-        var root = JSON.createObjectNode();
+        var root = HttpJson.mapper().createObjectNode();
         var data = root.putArray("data");
         for (var cooldown : credentials.cooldowns()) {
             data.addObject().put("key", cooldown.key().toString()).put("upstream", cooldown.key().upstreamId())
@@ -157,11 +155,11 @@ final class AdminEndpoints implements HttpService {
         var params = req.path().pathParameters();
         var key = new CredentialKey(params.get("upstream"), params.get("credential"));
         boolean wasCooling = credentials.clearCooldown(key);
-        send(res, JSON.createObjectNode().put("key", key.toString()).put("cleared", wasCooling));
+        send(res, HttpJson.mapper().createObjectNode().put("key", key.toString()).put("cleared", wasCooling));
     }
 
     private static ObjectNode record(AttemptRecord record) {
-        var node = JSON.createObjectNode()
+        var node = HttpJson.mapper().createObjectNode()
                 .put("request_id", record.requestId())
                 .put("attempt", record.attempt())
                 .put("at", record.at().toString())

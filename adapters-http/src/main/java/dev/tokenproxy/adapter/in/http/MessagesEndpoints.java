@@ -1,7 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenproxy.application.model.BodyBytes;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class MessagesEndpoints implements HttpService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ForwardPipeline pipeline;
     private final LocalApiKeys localKeys;
@@ -67,7 +65,7 @@ final class MessagesEndpoints implements HttpService {
         }
         JsonNode request;
         try {
-            request = JSON.readTree(body.array(), 0, body.length());
+            request = HttpJson.mapper().readTree(body.array(), 0, body.length());
         } catch (IOException checkedAlready) {
             throw new IllegalStateException("RequestFields accepted a body Jackson cannot read", checkedAlready);
         }

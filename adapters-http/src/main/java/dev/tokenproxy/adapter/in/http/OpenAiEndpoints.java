@@ -1,7 +1,6 @@
 package dev.tokenproxy.adapter.in.http;
 
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -14,7 +13,6 @@ import io.helidon.webserver.http.ServerResponse;
  */
 final class OpenAiEndpoints implements HttpService {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ForwardPipeline pipeline;
     private final ListModelsUseCase models;
@@ -36,7 +34,7 @@ final class OpenAiEndpoints implements HttpService {
 
     /** {@code {"object":"list","data":[{"id","object":"model","created","owned_by"}]}}. */
     private static com.fasterxml.jackson.databind.node.ObjectNode openAiList(java.util.List<String> ids) {
-        var root = JSON.createObjectNode();
+        var root = HttpJson.mapper().createObjectNode();
         root.put("object", "list");
         var data = root.putArray("data");
         for (String id : ids) {
@@ -47,7 +45,7 @@ final class OpenAiEndpoints implements HttpService {
 
     /** {@code {"data":[{"type":"model","id","display_name","created_at"}],"has_more","first_id","last_id"}}. */
     private static com.fasterxml.jackson.databind.node.ObjectNode anthropicList(java.util.List<String> ids) {
-        var root = JSON.createObjectNode();
+        var root = HttpJson.mapper().createObjectNode();
         var data = root.putArray("data");
         for (String id : ids) {
             data.addObject().put("type", "model").put("id", id).put("display_name", id)

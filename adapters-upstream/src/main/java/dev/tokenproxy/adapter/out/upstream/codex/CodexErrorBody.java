@@ -40,7 +40,7 @@ final class CodexErrorBody {
         if (detail.isEmpty()) {
             return body;
         }
-        ObjectNode shown = ChatJson.MAPPER.createObjectNode();
+        ObjectNode shown = ChatJson.mapper().createObjectNode();
         shown.putObject("error")
                 .put("message", detail.get())
                 .put("type", status >= 500 ? "server_error" : "invalid_request_error")

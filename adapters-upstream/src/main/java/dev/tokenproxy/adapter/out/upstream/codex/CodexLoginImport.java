@@ -2,7 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.codex;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.domain.account.AccountStatus;
@@ -25,7 +25,6 @@ import java.util.Optional;
  */
 public final class CodexLoginImport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Secret accessToken;
     private final Secret refreshToken;
@@ -108,7 +107,7 @@ public final class CodexLoginImport {
             throw new UnusableLoginException("cannot read " + file + ": " + e.getClass().getSimpleName());
         }
         try {
-            JsonNode root = JSON.readTree(content);
+            JsonNode root = ChatJson.mapper().readTree(content);
             if (root == null || !root.isObject()) {
                 throw new UnusableLoginException(file + ": must be a JSON object");
             }

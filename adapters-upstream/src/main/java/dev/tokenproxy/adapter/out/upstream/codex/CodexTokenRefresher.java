@@ -2,8 +2,8 @@ package dev.tokenproxy.adapter.out.upstream.codex;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenproxy.adapter.out.account.TokenEndpointClient;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
@@ -50,7 +50,6 @@ public final class CodexTokenRefresher implements TokenRefreshPort, AutoCloseabl
      */
     private static final Set<String> DEAD_REFRESH_TOKEN = Set.of("refresh_token_expired", "refresh_token_reused",
             "refresh_token_invalidated", "invalid_grant");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI tokenUrl;
     private final Clock clock;
@@ -182,7 +181,7 @@ public final class CodexTokenRefresher implements TokenRefreshPort, AutoCloseabl
 
     private static Optional<JsonNode> parse(String body) {
         try {
-            JsonNode json = JSON.readTree(body);
+            JsonNode json = ChatJson.mapper().readTree(body);
             return json != null && json.isObject() ? Optional.of(json) : Optional.empty();
         } catch (JsonProcessingException e) {
             return Optional.empty();

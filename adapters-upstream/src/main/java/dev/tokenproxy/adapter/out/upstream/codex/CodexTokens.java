@@ -1,7 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
@@ -27,7 +27,6 @@ final class CodexTokens {
 
     private static final String AUTH_CLAIM = "https://api.openai.com/auth";
     private static final String PROFILE_CLAIM = "https://api.openai.com/profile";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CodexTokens() {
     }
@@ -69,7 +68,7 @@ final class CodexTokens {
         }
         JsonNode payload;
         try {
-            payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            payload = ChatJson.mapper().readTree(Base64.getUrlDecoder().decode(parts[1]));
         } catch (IllegalArgumentException | IOException e) {
             return Claims.NONE;
         }

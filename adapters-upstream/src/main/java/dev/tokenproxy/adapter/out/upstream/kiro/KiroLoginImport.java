@@ -2,7 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.kiro;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.domain.account.AccountStatus;
@@ -27,7 +27,6 @@ import java.util.Optional;
  */
 public final class KiroLoginImport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Secret accessToken;
     private final Secret refreshToken;
@@ -140,7 +139,7 @@ public final class KiroLoginImport {
             throw new UnusableLoginException("cannot read " + file + ": " + e.getClass().getSimpleName());
         }
         try {
-            JsonNode root = JSON.readTree(content);
+            JsonNode root = ChatJson.mapper().readTree(content);
             if (root == null || !root.isObject()) {
                 throw new UnusableLoginException(file + ": must be a JSON object");
             }

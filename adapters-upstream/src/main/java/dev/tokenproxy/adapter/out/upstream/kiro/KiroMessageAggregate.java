@@ -94,13 +94,13 @@ final class KiroMessageAggregate implements Consumer<ObjectNode> {
      */
     private static JsonNode parsedInput(String json) {
         if (json.isBlank()) {
-            return ChatJson.MAPPER.createObjectNode();
+            return ChatJson.mapper().createObjectNode();
         }
         try {
-            JsonNode parsed = ChatJson.MAPPER.readTree(json);
-            return parsed != null && parsed.isObject() ? parsed : ChatJson.MAPPER.createObjectNode().put("_raw", json);
+            JsonNode parsed = ChatJson.mapper().readTree(json);
+            return parsed != null && parsed.isObject() ? parsed : ChatJson.mapper().createObjectNode().put("_raw", json);
         } catch (JsonProcessingException e) {
-            return ChatJson.MAPPER.createObjectNode().put("_raw", json);
+            return ChatJson.mapper().createObjectNode().put("_raw", json);
         }
     }
 }

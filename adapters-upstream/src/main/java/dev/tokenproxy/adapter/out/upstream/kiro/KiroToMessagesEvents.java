@@ -2,11 +2,11 @@ package dev.tokenproxy.adapter.out.upstream.kiro;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.upstream.eventstream.EventStreamMessage;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,6 @@ public final class KiroToMessagesEvents {
     /** The usual rough size of a token in English text and code, for the output estimate when Kiro gives no count. */
     private static final int CHARS_PER_TOKEN = 4;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private enum Block { NONE, TEXT, THINKING, TOOL_USE }
@@ -235,7 +234,7 @@ public final class KiroToMessagesEvents {
 
     private static JsonNode parse(byte[] payload) {
         try {
-            JsonNode json = JSON.readTree(new String(payload, StandardCharsets.UTF_8));
+            JsonNode json = ChatJson.mapper().readTree(new String(payload, StandardCharsets.UTF_8));
             return json == null ? MissingNode.getInstance() : json;
         } catch (JsonProcessingException e) {
             return MissingNode.getInstance();

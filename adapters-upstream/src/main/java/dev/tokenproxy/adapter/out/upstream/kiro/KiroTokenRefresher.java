@@ -2,9 +2,9 @@ package dev.tokenproxy.adapter.out.upstream.kiro;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.adapter.out.account.TokenEndpointClient;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.application.port.out.TokenRefreshPort;
@@ -45,7 +45,6 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI socialUrl;
     private final String oidcUrlTemplate;
@@ -97,7 +96,7 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
     }
 
     private HttpRequest socialRequest(StoredAccount account) {
-        return post(socialUrl, JSON.createObjectNode().put("refreshToken", account.refreshToken().get().reveal()));
+        return post(socialUrl, ChatJson.mapper().createObjectNode().put("refreshToken", account.refreshToken().get().reveal()));
     }
 
     private HttpRequest oidcRequest(StoredAccount account) {
@@ -106,7 +105,7 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
         if (!region.matches("[a-z]{2}(-[a-z]+)+-[0-9]")) {
             region = DEFAULT_REGION;
         }
-        ObjectNode body = JSON.createObjectNode()
+        ObjectNode body = ChatJson.mapper().createObjectNode()
                 .put("clientId", account.attributes().get(CLIENT_ID))
                 .put("clientSecret", account.attributes().get(CLIENT_SECRET))
                 .put("refreshToken", account.refreshToken().get().reveal())
@@ -161,7 +160,7 @@ public final class KiroTokenRefresher implements TokenRefreshPort, AutoCloseable
 
     private static Optional<JsonNode> parse(String body) {
         try {
-            JsonNode json = JSON.readTree(body);
+            JsonNode json = ChatJson.mapper().readTree(body);
             return json != null && json.isObject() ? Optional.of(json) : Optional.empty();
         } catch (JsonProcessingException e) {
             return Optional.empty();

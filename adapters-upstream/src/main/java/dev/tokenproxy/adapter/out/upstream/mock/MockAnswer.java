@@ -47,7 +47,7 @@ record MockAnswer(String id, String model, long created, List<String> chunks, in
     }
 
     private static String lastUserText(InboundFormat format, byte[] body) {
-        JsonNode request = ChatJson.object(body).map(JsonNode.class::cast).orElse(ChatJson.MAPPER.createObjectNode());
+        JsonNode request = ChatJson.object(body).map(JsonNode.class::cast).orElse(ChatJson.mapper().createObjectNode());
         JsonNode messages = format == InboundFormat.CHAT ? request.path("messages") : request.path("input");
         if (messages.isTextual()) {
             return messages.asText();

@@ -53,12 +53,12 @@ final class MockChatWire {
     }
 
     private static ObjectNode head(MockAnswer answer, String object) {
-        return ChatJson.MAPPER.createObjectNode().put("id", "chatcmpl-" + answer.id()).put("object", object)
+        return ChatJson.mapper().createObjectNode().put("id", "chatcmpl-" + answer.id()).put("object", object)
                 .put("created", answer.created()).put("model", answer.model());
     }
 
     private static ObjectNode usage(MockAnswer answer) {
-        ObjectNode usage = ChatJson.MAPPER.createObjectNode().put("prompt_tokens", answer.inputTokens())
+        ObjectNode usage = ChatJson.mapper().createObjectNode().put("prompt_tokens", answer.inputTokens())
                 .put("completion_tokens", answer.outputTokens())
                 .put("total_tokens", answer.inputTokens() + answer.outputTokens());
         usage.putObject("prompt_tokens_details").put("cached_tokens", 0);

@@ -13,7 +13,7 @@ final class MockErrorBody {
     }
 
     static byte[] of(String upstreamId, int status) {
-        ObjectNode error = ChatJson.MAPPER.createObjectNode();
+        ObjectNode error = ChatJson.mapper().createObjectNode();
         error.putObject("error")
                 .put("message", "Mock upstream " + upstreamId + " answers " + status + " as its script says.")
                 .put("type", type(status))

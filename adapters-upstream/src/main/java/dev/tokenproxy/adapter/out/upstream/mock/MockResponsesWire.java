@@ -49,7 +49,7 @@ final class MockResponsesWire {
         private final List<byte[]> frames = new ArrayList<>();
 
         void add(String type, java.util.function.Consumer<ObjectNode> fields) {
-            ObjectNode event = ChatJson.MAPPER.createObjectNode().put("type", type)
+            ObjectNode event = ChatJson.mapper().createObjectNode().put("type", type)
                     .put("sequence_number", frames.size());
             fields.accept(event);
             frames.add(SseFrames.event(type, ChatJson.text(event)));
@@ -58,7 +58,7 @@ final class MockResponsesWire {
 
     /** A response snapshot: in progress it has no output and no usage yet, as the real API sends it. */
     private static ObjectNode response(MockAnswer answer, String status) {
-        ObjectNode response = ChatJson.MAPPER.createObjectNode().put("id", "resp_" + answer.id())
+        ObjectNode response = ChatJson.mapper().createObjectNode().put("id", "resp_" + answer.id())
                 .put("object", "response").put("created_at", answer.created()).put("status", status)
                 .put("model", answer.model());
         response.putNull("error");
@@ -81,7 +81,7 @@ final class MockResponsesWire {
     }
 
     private static ObjectNode message(MockAnswer answer, String status, List<String> chunks) {
-        ObjectNode item = ChatJson.MAPPER.createObjectNode().put("id", messageId(answer)).put("type", "message")
+        ObjectNode item = ChatJson.mapper().createObjectNode().put("id", messageId(answer)).put("type", "message")
                 .put("status", status).put("role", "assistant");
         var content = item.putArray("content");
         if (!chunks.isEmpty()) {
@@ -91,7 +91,7 @@ final class MockResponsesWire {
     }
 
     private static ObjectNode outputText(String text) {
-        ObjectNode part = ChatJson.MAPPER.createObjectNode().put("type", "output_text").put("text", text);
+        ObjectNode part = ChatJson.mapper().createObjectNode().put("type", "output_text").put("text", text);
         part.putArray("annotations");
         return part;
     }

@@ -3,7 +3,6 @@ package dev.tokenproxy.adapter.out.upstream.usage;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,6 @@ import java.util.Optional;
  */
 final class ReportedUsage {
 
-    /** Read on every answer and usage chunk: the mapper whose buffers all threads share (see {@link ChatJson}). */
-    private static final ObjectMapper JSON = ChatJson.MAPPER;
     private static final byte[] USAGE_FIELD = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
     private ReportedUsage() {
@@ -33,7 +30,7 @@ final class ReportedUsage {
         if (body.length == 0 || body[0] != '{' || !mentionsUsage(body)) {
             return TokenUsage.NONE;
         }
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = ChatJson.TOKENS.createParser(body)) {
             parser.nextToken();
             TokenUsage usage = usageOf(parser, true);
             return usage == null ? TokenUsage.NONE : usage;
@@ -150,7 +147,7 @@ final class ReportedUsage {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readTree(json)).filter(JsonNode::isObject);
+            return Optional.of(ChatJson.mapper().readTree(json)).filter(JsonNode::isObject);
         } catch (java.io.IOException | RuntimeException notJson) {
             return Optional.empty();
         }

@@ -26,7 +26,7 @@ final class ChatChunkScan {
 
     static Optional<ChatChunk> read(String data) {
         var scan = new ChatChunkScan();
-        try (JsonParser parser = ChatJson.MAPPER.createParser(data)) {
+        try (JsonParser parser = ChatJson.TOKENS.createParser(data)) {
             return scan.chunk(parser) ? Optional.of(new ChatChunk(scan.output ? Kind.OUTPUT : Kind.SILENT, data, null,
                     scan.finishReason)) : Optional.empty();
         } catch (IOException | RuntimeException unsure) {

@@ -37,7 +37,7 @@ public enum ChatCompletionCheck {
 
     /** Package-private so that tests can compare it with the tree on the shapes where it must answer. */
     static Optional<ChatCompletionCheck> scan(byte[] body) {
-        try (JsonParser parser = ChatJson.MAPPER.createParser(body)) {
+        try (JsonParser parser = ChatJson.TOKENS.createParser(body)) {
             return Optional.ofNullable(completion(parser));
         } catch (IOException | RuntimeException unsure) {
             return Optional.empty();

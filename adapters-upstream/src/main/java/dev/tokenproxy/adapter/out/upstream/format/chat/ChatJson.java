@@ -13,24 +13,45 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** Reads and writes the Chat Completions JSON documents this adapter has to look into. */
+/**
+ * Reads and writes the Chat Completions JSON documents this adapter has to look into, and holds the adapter's one
+ * {@code ObjectMapper}.
+ */
 public final class ChatJson {
+
+    /**
+     * For reading and writing token by token, which is all a plain Chat request and its answer need (the body's model,
+     * the answer's check, its usage). No {@code ObjectMapper} behind it, so a gateway that never needs a tree never
+     * makes one: an {@code ObjectMapper} loads and sets up some 300 classes, ~0.1 s of a start (benchmark.md,
+     * thirteenth pass). Parsers from here cannot read a value as a tree.
+     */
+    public static final JsonFactory TOKENS = sharedBuffers();
+
+    private ChatJson() {
+    }
+
+    /** For trees; made at its first use. */
+    public static ObjectMapper mapper() {
+        return Trees.MAPPER;
+    }
 
     /**
      * Jackson's buffers (8–16 KiB per parser or generator) are recycled per thread by default; requests and streams run
      * on virtual threads, so each would allocate its own and keep them for its life. A pool shared by all threads
      * hands them from one request to the next.
      */
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
+    private static JsonFactory sharedBuffers() {
+        return JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+    }
 
-    private ChatJson() {
+    private static final class Trees {
+        static final ObjectMapper MAPPER = new ObjectMapper(sharedBuffers());
     }
 
     /** The document as an object, or empty when it is not a JSON object. */
     public static Optional<ObjectNode> object(byte[] json) {
         try {
-            return MAPPER.readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
+            return mapper().readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
         } catch (IOException notJson) {
             return Optional.empty();
         }
@@ -38,7 +59,7 @@ public final class ChatJson {
 
     public static Optional<ObjectNode> object(String json) {
         try {
-            return MAPPER.readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
+            return mapper().readTree(json) instanceof ObjectNode node ? Optional.of(node) : Optional.empty();
         } catch (JsonProcessingException notJson) {
             return Optional.empty();
         }
@@ -51,8 +72,8 @@ public final class ChatJson {
      */
     public static byte[] bytes(JsonNode node) {
         var out = new ByteArrayBuilder();
-        try (JsonGenerator generator = new LongStringsAsChars(MAPPER.createGenerator(out))) {
-            MAPPER.writeTree(generator, node);
+        try (JsonGenerator generator = new LongStringsAsChars(mapper().createGenerator(out))) {
+            mapper().writeTree(generator, node);
         } catch (IOException e) {
             throw new IllegalStateException("a parsed JSON tree must serialise", e);
         }

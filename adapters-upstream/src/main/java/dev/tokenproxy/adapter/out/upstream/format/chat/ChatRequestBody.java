@@ -2,7 +2,6 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.port.out.AttemptRequest;
@@ -50,8 +49,8 @@ public final class ChatRequestBody {
     }
 
     /**
-     * Whether a Chat client asked for the usage chunk at the end of its stream. Only {@code stream_options} is read
-     * as a tree (the last one, as a tree of the whole body would keep); the prompt beside it is skipped, not built.
+     * Whether a Chat client asked for the usage chunk at the end of its stream. Read token by token, as a tree of the whole
+     * body would answer (the last {@code stream_options} counts); the prompt beside it is skipped, not built.
      */
     public static boolean includeUsage(byte[] chatBody) {
         return includeUsage(BodyBytes.of(chatBody));
@@ -59,7 +58,7 @@ public final class ChatRequestBody {
 
     /** {@link #includeUsage(byte[])} for a client's body as the attempt carries it. */
     public static boolean includeUsage(BodyBytes chatBody) {
-        try (JsonParser parser = ChatJson.MAPPER.createParser(chatBody.array(), 0, chatBody.length())) {
+        try (JsonParser parser = ChatJson.TOKENS.createParser(chatBody.array(), 0, chatBody.length())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -68,16 +67,37 @@ public final class ChatRequestBody {
                 String field = parser.currentName();
                 parser.nextToken();
                 if ("stream_options".equals(field)) {
-                    JsonNode options = parser.readValueAsTree();
-                    include = options != null && options.path("include_usage").asBoolean(false);
-                } else {
-                    parser.skipChildren();
+                    // The last one counts, as in a tree; one that is no object asks for nothing.
+                    include = parser.currentToken() == JsonToken.START_OBJECT && includeUsageIn(parser);
                 }
+                parser.skipChildren();
             }
             return include;
         } catch (IOException notJson) {
             return false;
         }
+    }
+
+    /**
+     * {@code include_usage} of the {@code stream_options} object the parser is at, read to the object's end, as a
+     * tree's {@code asBoolean(false)} reads it: {@code true}, a non-zero integer or the text {@code "true"}.
+     */
+    private static boolean includeUsageIn(JsonParser parser) throws IOException {
+        boolean include = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("include_usage".equals(field)) {
+                include = switch (value) {
+                    case VALUE_TRUE -> true;
+                    case VALUE_NUMBER_INT -> parser.getBigIntegerValue().signum() != 0;
+                    case VALUE_STRING -> "true".equals(parser.getText().trim());
+                    default -> false;
+                };
+            }
+            parser.skipChildren();
+        }
+        return include;
     }
 
     /**
@@ -87,7 +107,7 @@ public final class ChatRequestBody {
      */
     private static ModelName topLevelModel(byte[] body, String wanted) {
         ModelName found = null;
-        try (JsonParser parser = ChatJson.MAPPER.getFactory().createParser(body)) {
+        try (JsonParser parser = ChatJson.TOKENS.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -12,11 +12,11 @@ public final class Shape {
     }
 
     public static ObjectNode newObject() {
-        return ChatJson.MAPPER.createObjectNode();
+        return ChatJson.mapper().createObjectNode();
     }
 
     public static ArrayNode newArray() {
-        return ChatJson.MAPPER.createArrayNode();
+        return ChatJson.mapper().createArrayNode();
     }
 
     public static boolean absent(JsonNode value) {

@@ -50,7 +50,7 @@ public final class MessagesErrorBody {
 
     /** The same as a tree, e.g. for the data of an {@code error} event. */
     public static ObjectNode node(String type, String message) {
-        ObjectNode root = ChatJson.MAPPER.createObjectNode().put("type", "error");
+        ObjectNode root = ChatJson.mapper().createObjectNode().put("type", "error");
         root.putObject("error").put("type", type).put("message", message);
         return root;
     }
@@ -65,7 +65,7 @@ public final class MessagesErrorBody {
                 .map(document -> document.get("error"))
                 .filter(JsonNode::isObject)
                 .map(error -> {
-                    ObjectNode root = ChatJson.MAPPER.createObjectNode();
+                    ObjectNode root = ChatJson.mapper().createObjectNode();
                     String message = ChatJson.scalar(error, "message");
                     root.putObject("error")
                             .put("message", message == null ? "" : message)

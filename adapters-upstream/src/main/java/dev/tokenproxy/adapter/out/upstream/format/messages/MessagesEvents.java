@@ -38,7 +38,7 @@ public final class MessagesEvents {
     /** {@code event: error} with the upstream's error when it gave one, else one naming why the stream ended. */
     public static byte[] errorEvent(StreamBreak why, JsonNode upstreamError) {
         if (upstreamError != null && upstreamError.isObject()) {
-            var root = ChatJson.MAPPER.createObjectNode().put("type", "error");
+            var root = ChatJson.mapper().createObjectNode().put("type", "error");
             root.set("error", upstreamError.deepCopy());
             return SseFrames.event("error", ChatJson.text(root));
         }

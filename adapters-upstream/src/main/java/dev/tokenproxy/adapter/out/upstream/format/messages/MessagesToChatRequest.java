@@ -191,7 +191,7 @@ public final class MessagesToChatRequest {
                 }
                 text.append(part.path("text").asText());
             }
-            return ChatJson.MAPPER.getNodeFactory().textNode(text.toString());
+            return ChatJson.mapper().getNodeFactory().textNode(text.toString());
         }
         ArrayNode array = Shape.newArray();
         parts.forEach(array::add);

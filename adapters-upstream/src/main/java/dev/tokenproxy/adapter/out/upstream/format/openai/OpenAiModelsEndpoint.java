@@ -1,7 +1,7 @@
 package dev.tokenproxy.adapter.out.upstream.format.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.adapter.out.upstream.http.ExchangeLimits;
 import dev.tokenproxy.adapter.out.upstream.http.TransportFailure;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamExchange;
@@ -25,7 +25,6 @@ import java.util.function.Function;
  */
 public final class OpenAiModelsEndpoint implements FetchUpstreamModelsPort {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Not the completion timeouts of configuration: a listing runs in the background, so it may wait longer for a
@@ -91,7 +90,7 @@ public final class OpenAiModelsEndpoint implements FetchUpstreamModelsPort {
     static Optional<java.util.List<String>> modelIds(byte[] body) {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = ChatJson.mapper().readTree(body);
         } catch (IOException notJson) {
             return Optional.empty();
         }

@@ -217,7 +217,7 @@ public final class ResponsesOutcomes {
             return table.outcome(signal, null);
         }
         int status = table.verdict(signal).status(signal.status());
-        JsonNode described = error != null ? error : ChatJson.MAPPER.createObjectNode()
+        JsonNode described = error != null ? error : ChatJson.mapper().createObjectNode()
                 .put("code", signal.errorCode()).put("type", signal.errorType())
                 .put("message", "The upstream failed the response: " + signal.errorCode() + ".");
         var reply = new UpstreamReply.Buffered(status, Map.of("content-type", "application/json"),

@@ -181,7 +181,7 @@ public final class ResponsesToChatRequest {
             }
             text.append(part.path("text").asText());
         }
-        return ChatJson.MAPPER.getNodeFactory().textNode(text.toString());
+        return ChatJson.mapper().getNodeFactory().textNode(text.toString());
     }
 
     private static ObjectNode textPart(String text) {
