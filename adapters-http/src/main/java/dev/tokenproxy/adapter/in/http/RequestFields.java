@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.tokenproxy.application.model.BodyBytes;
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * The few fields of a request the gateway decides on ({@code model}, {@code stream}), read once at the edge.
@@ -19,6 +20,7 @@ record RequestFields(String model, boolean stream) {
      * A key written twice, at any depth, is refused: we would route on one {@code model} while the upstream, with its
      * own parser, may act on the other.
      */
+    private static final Pattern SOURCE_NAME = Pattern.compile("\\[Source: [^;\\]]*; ");
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Shared by all threads, not one set of buffers per request's virtual thread (Jackson's default).
@@ -67,7 +69,7 @@ record RequestFields(String model, boolean stream) {
                         "The request body has a key twice in one object: " + e.getOriginalMessage()));
             }
             return new ParseResult(null, GatewayError.invalidRequest(400, "invalid_json",
-                    "The request body is not valid JSON: " + e.getOriginalMessage()));
+                    "The request body is not valid JSON: " + problem(e)));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -84,5 +86,17 @@ record RequestFields(String model, boolean stream) {
 
     /** Either the fields or the error to answer with. */
     record ParseResult(RequestFields fields, GatewayError error) {
+    }
+
+    /**
+     * Jackson's text for the problem, where it is: some of its messages name their input as "[Source: REDACTED
+     * (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]", which tells a client nothing;
+     * the input here is always the request body, so only the line and column stay.
+     */
+    static String problem(JsonProcessingException e) {
+        String text = SOURCE_NAME.matcher(e.getOriginalMessage()).replaceAll("[");
+        var where = e.getLocation();
+        return where == null || where.getLineNr() < 1 ? text
+                : text + " (at line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
     }
 }

@@ -132,6 +132,23 @@ class RequestBodyValidationTest {
         }
     }
 
+    /** The error says what is wrong and where, in the client's terms, without the parser's name for its input. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "`{\"model\": \"gpt-4.1\"`                       | line 1, column 20",
+            "`{\"model\": \"gpt-4.1\",\n \"messages\": [1,]}` | line 2, column 17",
+    })
+    void malformedJsonIsDescribedWithWhereItBroke(String body, String where) {
+        try (var gateway = RunningGateway.open()) {
+            var response = gateway.send(gateway.chat(body));
+
+            String message = assertOpenAiError(response, 400, "invalid_request_error", "invalid_json")
+                    .path("message").asText();
+            assertThat(message).startsWith("The request body is not valid JSON: ").contains(where)
+                    .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
+        }
+    }
+
     /** The fields the gateway skips are still parsed: a body nested 10,000 deep is refused, not walked. */
     @Test
     void aBodyNestedDeeperThanTheParserAllowsGets400() {
