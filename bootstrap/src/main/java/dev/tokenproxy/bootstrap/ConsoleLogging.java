@@ -1,7 +1,11 @@
 package dev.tokenproxy.bootstrap;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,22 +90,27 @@ final class ConsoleLogging {
      */
     static final class JsonLineFormatter extends Formatter {
 
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-                new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final JsonFactory JSON = new JsonFactory();
 
         @Override
         public String format(LogRecord record) {
-            var line = JSON.createObjectNode()
-                    .put("time", LineFormatter.time(record.getInstant()))
-                    .put("level", record.getLevel().getName())
-                    .put("logger", record.getLoggerName())
-                    .put("message", formatMessage(record));
-            if (record.getThrown() != null) {
-                var trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                line.put("thrown", trace.toString().stripTrailing());
+            var out = new StringWriter(160);
+            try (JsonGenerator line = JSON.createGenerator(out)) {
+                line.writeStartObject();
+                line.writeStringField("time", LineFormatter.time(record.getInstant()));
+                line.writeStringField("level", record.getLevel().getName());
+                line.writeStringField("logger", record.getLoggerName());
+                line.writeStringField("message", formatMessage(record));
+                if (record.getThrown() != null) {
+                    var trace = new StringWriter();
+                    record.getThrown().printStackTrace(new PrintWriter(trace));
+                    line.writeStringField("thrown", trace.toString().stripTrailing());
+                }
+                line.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // writing to a StringWriter does no I/O
             }
-            return line.toString() + System.lineSeparator();
+            return out.append(System.lineSeparator()).toString();
         }
     }
 

@@ -2,10 +2,10 @@ package dev.tokenproxy.adapter.out.account;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
 import dev.tokenproxy.application.model.Secret;
 import dev.tokenproxy.application.model.StoredAccount;
 import dev.tokenproxy.domain.account.AccountStatus;
@@ -43,9 +43,6 @@ final class AccountsJson {
     /** Field names with a meaning of their own; an attribute may not take one. */
     static final Set<String> RESERVED = Set.of(ID, PROVIDER, STATUS, ACCESS_TOKEN, REFRESH_TOKEN, EXPIRES_AT);
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            // A field written twice would silently keep the last value, perhaps an older token.
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final String STATUSES = Arrays.stream(AccountStatus.values())
             .map(AccountStatus::wireName).collect(Collectors.joining(", "));
 
@@ -62,7 +59,8 @@ final class AccountsJson {
     static List<StoredAccount> read(byte[] content) throws InvalidAccounts {
         JsonNode root;
         try {
-            root = JSON.readTree(content);
+            // A field written twice would silently keep the last value, perhaps an older token.
+            root = ChatJson.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(content);
         } catch (JsonProcessingException e) {
             throw new InvalidAccounts(syntaxProblem(e));
         } catch (IOException e) {
@@ -93,7 +91,7 @@ final class AccountsJson {
      */
     static byte[] write(List<StoredAccount> accounts) {
         var out = new ByteArrayOutputStream();
-        try (JsonGenerator json = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = ChatJson.TOKENS.createGenerator(out, JsonEncoding.UTF8)) {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
             json.writeArrayFieldStart("accounts");
