@@ -23,8 +23,11 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * Attempt records in an embedded SQLite file under {@code data_dir}, migrated when opened. One connection writes (the
@@ -36,26 +39,33 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     /** How long a write waits for a lock held elsewhere before it counts as failed. */
     private static final int BUSY_TIMEOUT_MILLIS = 2_000;
     /**
-     * Rows per run of the insert statement within a batch's one transaction. A run is one native call that holds its
-     * core until it is done: a whole 1,000-record batch held a one-core gateway for 5-10 ms while requests waited
-     * (benchmark.md, fourth pass), and the writer yields between runs of this size (well under a millisecond).
+     * Rows per run of the insert within a batch's one transaction: one statement that inserts them all, run by one
+     * native call that holds its core until it is done. A whole 1,000-record batch held a one-core gateway for 5-10 ms
+     * while requests waited (benchmark.md, fourth pass), so the writer yields between runs of this size (well under a
+     * millisecond). One statement of many rows, rather than a batch of one-row statements, saves SQLite's step and
+     * reset for each row: a quarter of a record's cost (benchmark.md, fourteenth pass).
      */
     static final int ROWS_PER_RUN = 64;
 
     private static final String COLUMNS = "request_id, attempt, at_ms, format, requested_model, served_model, "
             + "upstream_id, credential_id, status, outcome, retry_reason, detail, answered, first_output_ms, total_ms, "
             + "input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, billable, final";
-    private static final String INSERT = "INSERT INTO attempt_records (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int COLUMN_COUNT = COLUMNS.split(",").length;
+    private static final String ROW = "(" + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?")) + ")";
+    private static final String INSERT_ONE = "INSERT INTO attempt_records (" + COLUMNS + ") VALUES " + ROW;
+    private static final String INSERT_RUN = "INSERT INTO attempt_records (" + COLUMNS + ") VALUES "
+            + String.join(", ", Collections.nCopies(ROWS_PER_RUN, ROW));
 
     private final Path file;
     private final Connection writer;
     private final Connection reader;
     /**
-     * The insert, compiled once and kept: compiling it again for every batch was about a third of what a batch of one
-     * record costs, which is every batch when traffic is sparse (benchmark.md, fifth pass). Guarded by {@code this}.
+     * The inserts, compiled at first use and kept: compiling again for every batch was about a third of what a batch
+     * of one record costs, which is every batch when traffic is sparse (benchmark.md, fifth pass). {@code insertRun}
+     * takes whole runs, {@code insertOne} the rows after the last whole run. Guarded by {@code this}.
      */
-    private PreparedStatement insert;
+    private PreparedStatement insertRun;
+    private PreparedStatement insertOne;
 
     private SqliteRecordStore(Path file, Connection writer, Connection reader) {
         this.file = file;
@@ -87,26 +97,31 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         Connection writer = null;
         try {
             Files.createDirectories(dataDir);
-            writer = connect(file);
+            writer = connect(file, true);
             try (var statement = writer.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
                 // NORMAL in WAL mode survives a process crash; only a power cut may lose the last batches.
                 statement.execute("PRAGMA synchronous=NORMAL");
             }
             RecordSchema.migrate(writer);
-            return new SqliteRecordStore(file, writer, connect(file));
+            return new SqliteRecordStore(file, writer, connect(file, false));
         } catch (IOException | SQLException | IllegalStateException e) {
             closeQuietly(writer);
             throw new StoreUnavailableException("cannot open the record store " + file + ": " + oneLine(e));
         }
     }
 
-    private static Connection connect(Path file) throws SQLException {
-        var connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (var statement = connection.createStatement()) {
-            statement.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
+    /**
+     * @param oneThreadAtATime the caller lets one thread at a time use the connection (the writer's lock), so SQLite
+     *     need not take its own mutex in every call: two for each bound value, ~8% of a record's cost
+     */
+    private static Connection connect(Path file, boolean oneThreadAtATime) throws SQLException {
+        var config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        if (oneThreadAtATime) {
+            config.setOpenMode(SQLiteOpenMode.NOMUTEX);
         }
-        return connection;
+        return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
     }
 
     @Override
@@ -114,27 +129,32 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         try {
             writer.setAutoCommit(false);
             try {
-                if (insert == null) {
-                    insert = writer.prepareStatement(INSERT);
-                }
-                int pending = 0;
-                for (var record : records) {
-                    bind(insert, record);
-                    insert.addBatch();
-                    if (++pending == ROWS_PER_RUN) {
-                        insert.executeBatch();
-                        pending = 0;
-                        // Let a request thread that waits for this core in before the next run.
-                        Thread.yield();
+                int wholeRuns = records.size() - records.size() % ROWS_PER_RUN;
+                for (int start = 0; start < wholeRuns; start += ROWS_PER_RUN) {
+                    insertRun = prepared(insertRun, INSERT_RUN);
+                    for (int row = 0; row < ROWS_PER_RUN; row++) {
+                        bind(insertRun, row * COLUMN_COUNT, records.get(start + row));
                     }
+                    insertRun.executeUpdate();
+                    // Let a request thread that waits for this core in before the next run.
+                    Thread.yield();
                 }
-                insert.executeBatch();
+                if (wholeRuns < records.size()) {
+                    insertOne = prepared(insertOne, INSERT_ONE);
+                    for (var record : records.subList(wholeRuns, records.size())) {
+                        bind(insertOne, 0, record);
+                        insertOne.addBatch();
+                    }
+                    insertOne.executeBatch();
+                }
                 writer.commit();
             } catch (SQLException | RuntimeException e) {
                 writer.rollback();
-                // Compiled afresh next time: a failure may leave it unusable, or holding rows of this batch.
-                closeQuietly(insert);
-                insert = null;
+                // Compiled afresh next time: a failure may leave them unusable, or holding rows of this batch.
+                closeQuietly(insertRun);
+                closeQuietly(insertOne);
+                insertRun = null;
+                insertOne = null;
                 throw e;
             } finally {
                 writer.setAutoCommit(true);
@@ -142,6 +162,10 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         } catch (SQLException e) {
             throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
         }
+    }
+
+    private PreparedStatement prepared(PreparedStatement kept, String sql) throws SQLException {
+        return kept != null ? kept : writer.prepareStatement(sql);
     }
 
     @Override
@@ -252,8 +276,9 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         }
     }
 
-    private static void bind(PreparedStatement insert, AttemptRecord record) throws SQLException {
-        int i = 0;
+    /** Binds the record's columns to the parameters after {@code i}: its row's place in a statement of several. */
+    private static void bind(PreparedStatement insert, int offset, AttemptRecord record) throws SQLException {
+        int i = offset;
         insert.setString(++i, record.requestId());
         insert.setInt(++i, record.attempt());
         insert.setLong(++i, record.at().toEpochMilli());

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.out.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
 import dev.tokenproxy.domain.record.AttemptRecord;
@@ -37,6 +38,32 @@ class SqliteRecordStoreTest {
         var batch = new ArrayList<AttemptRecord>();
         for (int i = 0; i < count; i++) {
             batch.add(record("req_%04d".formatted(i), i));
+        }
+        try (var store = SqliteRecordStore.open(dataDir)) {
+            store.saveAll(batch);
+
+            for (int i = 0; i < count; i++) {
+                assertThat(store.recordsOf("req_%04d".formatted(i))).as("request %d", i).containsExactly(batch.get(i));
+            }
+        }
+    }
+
+    @Test
+    void eachRowOfAManyRowInsertKeepsItsOwnValuesAndGaps() {
+        // Rows of one statement differ in which columns they leave empty: a value bound one row off would show here.
+        int count = 2 * SqliteRecordStore.ROWS_PER_RUN + 3;
+        var batch = new ArrayList<AttemptRecord>();
+        for (int i = 0; i < count; i++) {
+            boolean failed = i % 3 == 0;
+            batch.add(new AttemptRecord("req_%04d".formatted(i), i % 4, Instant.parse("2026-12-03T12:00:00Z").plusMillis(i),
+                    i % 2 == 0 ? InboundFormat.CHAT : InboundFormat.MESSAGES, "model-" + i,
+                    i % 5 == 0 ? Optional.empty() : Optional.of("served-" + i),
+                    i % 7 == 0 ? Optional.empty() : Optional.of(new CredentialKey("up-" + i, "key-" + i)),
+                    failed ? 429 : 200, failed ? RecordOutcome.RETRYABLE : RecordOutcome.SUCCESS,
+                    failed ? Optional.of(RetryReason.RATE_LIMITED) : Optional.empty(),
+                    failed ? Optional.of("detail " + i) : Optional.empty(), !failed,
+                    i % 2 == 1 ? Optional.of(Duration.ofMillis(i)) : Optional.empty(), Duration.ofMillis(10 + i),
+                    new TokenUsage(i, i + 1, i + 2, i + 3, i + 4), !failed));
         }
         try (var store = SqliteRecordStore.open(dataDir)) {
             store.saveAll(batch);
