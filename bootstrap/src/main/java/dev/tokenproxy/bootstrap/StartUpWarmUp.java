@@ -31,7 +31,7 @@ final class StartUpWarmUp {
     /** Once the configuration is read: what it asks for. */
     static void afterConfiguration(GatewayConfig config) {
         if (config.records().enabled()) {
-            start("token-proxy-warm-up-records", SqliteRecordStore::loadDriver);
+            start("token-proxy-warm-up-records", () -> SqliteRecordStore.loadDriver(config.dataDir()));
         }
     }
 

@@ -74,17 +74,23 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     }
 
     /**
-     * Loads the SQLite driver and its native library, which is a tenth of the gateway's start-up: a caller may do it
-     * on another thread while the rest starts, and {@link #open} then finds it done. Failing here changes nothing:
-     * {@link #open} meets the same failure and reports it.
+     * Loads the SQLite driver and its native library (kept under {@code dataDir} between starts), which was a tenth of
+     * the gateway's start-up: a caller may do it on another thread while the rest starts, and {@link #open} then finds
+     * it done. Failing here changes nothing: {@link #open} meets the same failure and reports it.
      */
-    public static void loadDriver() {
+    public static void loadDriver(Path dataDir) {
         try {
+            KeptNativeLibrary.use(nativeFolder(dataDir));
             org.sqlite.SQLiteJDBCLoader.initialize();
             DriverManager.getDrivers();
         } catch (Exception | LinkageError reportedByOpen) {
             // open() reports it with the store's path.
         }
+    }
+
+    /** Where the copy of SQLite's native library is kept: beside the store, in a folder of its own. */
+    static Path nativeFolder(Path dataDir) {
+        return dataDir.resolve("native");
     }
 
     /**
@@ -97,6 +103,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         Connection writer = null;
         try {
             Files.createDirectories(dataDir);
+            KeptNativeLibrary.use(nativeFolder(dataDir));
             writer = connect(file, true);
             try (var statement = writer.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
