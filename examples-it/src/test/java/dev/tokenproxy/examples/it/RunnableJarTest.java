@@ -103,6 +103,31 @@ class RunnableJarTest {
     }
 
     /**
+     * A kept copy that cannot be loaded (here one whose bytes were spoilt; in service a {@code data_dir} mounted
+     * {@code noexec}) must not stop the start: the driver is then left to copy its library into the temporary folder.
+     */
+    @Test
+    void aKeptSqliteLibraryThatCannotBeLoadedLeavesTheDriverToItsOwnCopy() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads which files the process mapped from /proc");
+        Path config = config();
+        Path temporary = Files.createDirectories(folder.resolve("tmp"));
+        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + GatewayProcess.jvmSettings(jar), "-Djava.io.tmpdir=" + temporary,
+                "-jar", jar.toString(), "--config", config.toString());
+        try (var first = GatewayProcess.startCommand(command, config, Map.of())) {
+            // Only made here.
+        }
+        Path kept = onlyFileIn(folder.resolve("data/native"));
+        Files.write(kept, new byte[(int) Files.size(kept)]);
+
+        try (var second = GatewayProcess.startCommand(command, config, Map.of())) {
+            String maps = Files.readString(Path.of("/proc", String.valueOf(second.pid()), "maps"));
+            assertThat(maps).doesNotContain(kept.toRealPath().toString()).contains(temporary.toRealPath() + "/sqlite-");
+            assertThat(second.stderr()).doesNotContain("SEVERE");
+        }
+    }
+
+    /**
      * Helidon finds its modules' metadata (services, features) through the manifests that list them. The shaded jar
      * must hold all of them appended: with one module's manifest only, Helidon opens the whole jar as a zip file
      * system at every start to look, which cost a large part of the start-up.

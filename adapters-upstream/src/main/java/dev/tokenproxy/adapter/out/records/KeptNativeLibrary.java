@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -20,7 +20,7 @@ import org.sqlite.util.LibraryLoaderUtil;
 /**
  * SQLite's native library, copied out of the driver's jar once and kept under {@code data_dir} for later starts. Left
  * to itself the driver copies it into the temporary folder at every start, under a new random name, and reads both
- * copies again to compare them: ~0.1 s of a plain start's CPU (benchmark.md, fourteenth pass). The kept copy's name
+ * copies again to compare them: 0.1-0.3 s of a plain start's CPU (benchmark.md, fourteenth pass). The kept copy's name
  * holds the driver's version and the jar entry's checksum, so another driver never loads it; it lives in
  * {@code data_dir}, which only the gateway's user writes, not in a shared temporary folder where another user could put
  * a library under a name known in advance. Whatever fails here leaves the driver to find its library its own way.
@@ -30,37 +30,60 @@ final class KeptNativeLibrary {
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
 
-    /** What {@link #use} last set the properties to: set to anything else, they are the operator's choice. */
-    private static String pointedPath;
-    private static String pointedName;
+    /** The copy {@link #use} loaded; the driver's properties name it. */
+    private static Path loaded;
 
     private KeptNativeLibrary() {
     }
 
     /**
-     * Points the driver at the kept copy in {@code folder}, copying it there first if it is not yet there. Does nothing
-     * when the operator chose a library with the driver's own properties, or when the driver is not loaded from a jar.
-     * A later call for another folder points the driver there instead (it reads the properties once, when it loads).
-     * Synchronized so that a warm-up thread and the store's opening do not copy it twice.
+     * Loads the kept copy in {@code folder} (copying it there first if need be) and names it to the driver, which then
+     * finds it loaded. The copy is loaded here before it is named because, with its name set, the driver no longer
+     * copies its own library out of the jar: a copy that cannot be loaded (a {@code data_dir} mounted {@code noexec})
+     * must leave the driver to that. Does nothing once a copy is loaded, when the operator chose a library with the
+     * driver's own properties, or when the driver's classes are another class loader's (a library belongs to the
+     * loader that loaded it). Synchronized so that a warm-up thread and the store's opening do not copy it twice.
      */
     static synchronized void use(Path folder) {
-        String path = System.getProperty(PATH_PROPERTY);
-        String name = System.getProperty(NAME_PROPERTY);
-        if ((path != null || name != null) && !(Objects.equals(path, pointedPath) && Objects.equals(name, pointedName))) {
+        if (loaded != null || operatorChoseALibrary()
+                || KeptNativeLibrary.class.getClassLoader() != SQLiteJDBCLoader.class.getClassLoader()) {
             return;
         }
+        try {
+            Optional<Path> kept = keptCopy(folder);
+            if (kept.isPresent()) {
+                System.load(kept.get().toAbsolutePath().toString());
+                loaded = kept.get();
+                System.setProperty(PATH_PROPERTY, folder.toAbsolutePath().toString());
+                System.setProperty(NAME_PROPERTY, kept.get().getFileName().toString());
+            }
+        } catch (RuntimeException | LinkageError leftToTheDriver) {
+            // The driver copies its library into the temporary folder, as it does without this.
+        }
+    }
+
+    /** The driver's own properties name a library: the operator's choice, until {@link #use} has set them. */
+    static boolean operatorChoseALibrary() {
+        return System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null;
+    }
+
+    /**
+     * The copy of the driver's library in {@code folder}, made now if it is missing or cut short; empty when the
+     * driver is not loaded from a jar file or the copy cannot be made.
+     */
+    static Optional<Path> keptCopy(Path folder) {
         try {
             String libraryName = LibraryLoaderUtil.getNativeLibName();
             URL resource = SQLiteJDBCLoader.class.getResource(
                     LibraryLoaderUtil.getNativeLibResourcePath() + "/" + libraryName);
             if (resource == null || !(resource.openConnection() instanceof JarURLConnection entryInJar)
                     || !"file".equals(entryInJar.getJarFileURL().getProtocol())) {
-                return;
+                return Optional.empty();
             }
             try (var jar = new JarFile(Path.of(entryInJar.getJarFileURL().toURI()).toFile())) {
                 var entry = jar.getJarEntry(entryInJar.getEntryName());
                 if (entry == null || entry.getCrc() < 0 || entry.getSize() < 0) {
-                    return;
+                    return Optional.empty();
                 }
                 String keptName = "sqlite-%s-%08x-%s".formatted(SQLiteJDBCLoader.getVersion(), entry.getCrc(),
                         libraryName).toLowerCase(Locale.ROOT);
@@ -70,13 +93,10 @@ final class KeptNativeLibrary {
                         copy(in, entry.getCrc(), folder, kept);
                     }
                 }
-                pointedPath = folder.toAbsolutePath().toString();
-                pointedName = keptName;
-                System.setProperty(PATH_PROPERTY, pointedPath);
-                System.setProperty(NAME_PROPERTY, pointedName);
+                return Optional.of(kept);
             }
-        } catch (IOException | URISyntaxException | RuntimeException leftToTheDriver) {
-            // The driver copies its library into the temporary folder, as it does without this.
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
