@@ -44,6 +44,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
     private final ConnectionPool pool;
     private final Watchdog watchdog = new Watchdog();
     private final AnswerPolling polling = new AnswerPolling();
+    private final WakeupHeartbeat heartbeat = new WakeupHeartbeat();
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
@@ -135,7 +136,8 @@ public final class UpstreamHttpClient implements AutoCloseable {
             watch.requestSending();
             connection.send(head, body);
             long sent = System.nanoTime();
-            connection.awaitAnswer(polling.windowFor(endpoint, watchdog.activeExchanges()));
+            long window = polling.windowFor(endpoint, watchdog.activeExchanges());
+            connection.awaitAnswer(window, window == 0 && heartbeat.onTime());
             ResponseHead response = ResponseHead.read(connection.input());
             polling.answered(endpoint, System.nanoTime() - sent);
             watch.responseStarted();
@@ -166,6 +168,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeat.close();
         watchdog.close();
         pool.close();
     }
