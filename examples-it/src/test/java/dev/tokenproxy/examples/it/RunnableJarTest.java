@@ -80,9 +80,7 @@ class RunnableJarTest {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads which files the process mapped from /proc");
         Path config = config();
         Path temporary = Files.createDirectories(folder.resolve("tmp"));
-        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + GatewayProcess.jvmSettings(jar), "-Djava.io.tmpdir=" + temporary,
-                "-jar", jar.toString(), "--config", config.toString());
+        var command = documentedStartWithTemporaryFolder(config, temporary);
         Path kept;
         try (var first = GatewayProcess.startCommand(command, config, Map.of())) {
             kept = onlyFileIn(folder.resolve("data/native")).toRealPath();
@@ -111,9 +109,7 @@ class RunnableJarTest {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "reads which files the process mapped from /proc");
         Path config = config();
         Path temporary = Files.createDirectories(folder.resolve("tmp"));
-        var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + GatewayProcess.jvmSettings(jar), "-Djava.io.tmpdir=" + temporary,
-                "-jar", jar.toString(), "--config", config.toString());
+        var command = documentedStartWithTemporaryFolder(config, temporary);
         try (var first = GatewayProcess.startCommand(command, config, Map.of())) {
             // Only made here.
         }
@@ -144,6 +140,13 @@ class RunnableJarTest {
             assertThat(metadata).as("Helidon metadata files in the jar").hasSizeGreaterThan(10);
             assertThat(listed).containsAll(metadata);
         }
+    }
+
+    /** {@code java @token-proxy.jvm -jar ...}, with the JVM's temporary folder (where SQLite's driver copies to). */
+    private static List<String> documentedStartWithTemporaryFolder(Path config, Path temporary) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + GatewayProcess.jvmSettings(jar), "-Djava.io.tmpdir=" + temporary,
+                "-jar", jar.toString(), "--config", config.toString());
     }
 
     private static Path onlyFileIn(Path folder) throws IOException {
