@@ -30,8 +30,11 @@ final class KeptNativeLibrary {
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
 
-    /** The copy {@link #use} loaded; the driver's properties name it. */
-    private static Path loaded;
+    /**
+     * Whether {@link #use} has tried once: a copy that loaded is named to the driver, and one that did not (a
+     * {@code noexec} folder) is not tried again when the store opens after the warm-up thread.
+     */
+    private static boolean tried;
 
     private KeptNativeLibrary() {
     }
@@ -40,20 +43,20 @@ final class KeptNativeLibrary {
      * Loads the kept copy in {@code folder} (copying it there first if need be) and names it to the driver, which then
      * finds it loaded. The copy is loaded here before it is named because, with its name set, the driver no longer
      * copies its own library out of the jar: a copy that cannot be loaded (a {@code data_dir} mounted {@code noexec})
-     * must leave the driver to that. Does nothing once a copy is loaded, when the operator chose a library with the
+     * must leave the driver to that. Does nothing after the first call, when the operator chose a library with the
      * driver's own properties, or when the driver's classes are another class loader's (a library belongs to the
      * loader that loaded it). Synchronized so that a warm-up thread and the store's opening do not copy it twice.
      */
     static synchronized void use(Path folder) {
-        if (loaded != null || operatorChoseALibrary()
+        if (tried || operatorChoseALibrary()
                 || KeptNativeLibrary.class.getClassLoader() != SQLiteJDBCLoader.class.getClassLoader()) {
             return;
         }
+        tried = true;
         try {
             Optional<Path> kept = keptCopy(folder);
             if (kept.isPresent()) {
                 System.load(kept.get().toAbsolutePath().toString());
-                loaded = kept.get();
                 System.setProperty(PATH_PROPERTY, folder.toAbsolutePath().toString());
                 System.setProperty(NAME_PROPERTY, kept.get().getFileName().toString());
             }

@@ -27,6 +27,13 @@ final class WakeupHeartbeat implements AutoCloseable {
     private volatile long lastAsked;
     private volatile boolean closed;
 
+    WakeupHeartbeat() {
+        // Long ago on the JVM's clock, whatever its origin (nanoTime may be negative): not asked, no beat yet.
+        long longAgo = System.nanoTime() - 2 * REST_AFTER_NANOS;
+        lastBeat = longAgo;
+        lastAsked = longAgo;
+    }
+
     /**
      * Whether woken threads run on time. Starts the beat if it rests (the first answer after a rest is "late", so
      * that request does not yield).
