@@ -44,8 +44,6 @@ final class ChannelConnection {
     private boolean answerPending;
     /** Until when ({@link System#nanoTime()}) that read polls before it parks; 0 for not at all. */
     private long pollUntil;
-    /** The first read of the answer yields the carrier once before it reads ({@link #awaitAnswer}). */
-    private boolean yieldFirst;
     private volatile boolean closed;
 
     ChannelConnection(Endpoint endpoint) {
@@ -144,31 +142,21 @@ final class ChannelConnection {
     }
 
     /**
-     * Prepares the first read of the answer to a request just sent. With {@code yieldFirst} it parks the thread only
-     * after other threads had their turn: under load the answer of a nearby upstream has usually arrived by then, and
-     * the read returns it without parking and being woken by the JDK's poller ({@link WakeupHeartbeat} says when not
-     * to). With {@code pollNanos} above zero (nothing else runs, the upstream answers fast; see {@link AnswerPolling})
-     * it polls the socket for up to that long before it parks. Plain connections only: TLS reads go through the JDK's
-     * {@code SSLSocket}.
+     * Prepares the first read of the answer to a request just sent. With {@code pollNanos} above zero (nothing else
+     * runs, the upstream answers fast; see {@link AnswerPolling}) it polls the socket for up to that long before it
+     * parks. Plain connections only: TLS reads go through the JDK's {@code SSLSocket}.
      */
-    void awaitAnswer(long pollNanos, boolean yieldFirst) {
-        answerPending = tls == null;
-        pollUntil = answerPending && pollNanos > 0 ? System.nanoTime() + pollNanos : 0;
-        this.yieldFirst = yieldFirst;
+    void awaitAnswer(long pollNanos) {
+        answerPending = tls == null && pollNanos > 0;
+        pollUntil = answerPending ? System.nanoTime() + pollNanos : 0;
     }
 
     private int readChannel(byte[] into, int offset, int length) throws IOException {
         if (answerPending) {
             answerPending = false;
-            if (pollUntil == 0) {
-                if (yieldFirst) {
-                    Thread.yield();
-                }
-            } else {
-                int read = poll(into, offset, length, pollUntil);
-                if (read != 0) {
-                    return read;
-                }
+            int read = poll(into, offset, length, pollUntil);
+            if (read != 0) {
+                return read;
             }
         }
         return readSlice(channel, into, offset, length);

@@ -137,7 +137,11 @@ public final class UpstreamHttpClient implements AutoCloseable {
             connection.send(head, body);
             long sent = System.nanoTime();
             long window = polling.windowFor(endpoint, watchdog.activeExchanges());
-            connection.awaitAnswer(window, window == 0 && heartbeat.onTime());
+            if (window == 0) {
+                // Under load (or a far upstream): let the other requests' work run first (ADR 0016).
+                heartbeat.beforeAnswer();
+            }
+            connection.awaitAnswer(window);
             ResponseHead response = ResponseHead.read(connection.input());
             polling.answered(endpoint, System.nanoTime() - sent);
             watch.responseStarted();

@@ -5,20 +5,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Whether threads woken from outside the carriers still get their turn, which decides whether a request may yield
- * before it reads its answer (ADR 0016). The JDK's scheduler (25) runs a carrier's own queue until it is empty, and a
- * yield lands in that queue whenever it holds anything: with one carrier, a steady load of requests that yield keeps
- * it from ever emptying, and the threads that the JDK's I/O poller wakes (and the poller's own thread) wait in the
- * queues of the threads that woke them. Single requests waited up to 12 s while others flowed (benchmark.md, fourteenth
- * pass). A virtual thread that wakes from a timed sleep every {@link #BEAT_NANOS} is woken the same way, from outside;
- * when its beat is late, requests stop yielding, and the carrier's queue runs dry as soon as each of them has parked.
- * The beat runs only while requests ask (ADR 0016).
+ * Whether threads woken from outside the carriers still get their turn, which decides what a request does before it
+ * reads its answer (ADR 0016). The JDK's scheduler (25) runs a carrier's own queue until it is empty before it takes a
+ * thread woken from outside (by its timer, its master poller or a platform thread, such as one releasing a lock). With
+ * one carrier, two things keep that queue from emptying under a steady load: requests that yield (a yield lands in
+ * that queue whenever it holds anything), and the JDK's read poller itself, a virtual thread that yields after every
+ * poll that found sockets ready and puts the threads it wakes in the same queue. Single requests and groups of them
+ * then waited up to 12 s while the others flowed (benchmark.md, fourteenth and fifteenth passes). A virtual thread that wakes from a timed sleep every {@link #BEAT_NANOS} is woken from outside too. While
+ * its beat is on time, requests yield before they read; when it is late, they step aside instead (a short timed park,
+ * so that they too are woken from outside), the poller finds no socket ready, and the queue runs dry. The beat runs
+ * only while requests ask.
  */
 final class WakeupHeartbeat implements AutoCloseable {
 
     static final long BEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A beat this late means woken threads are kept waiting: far beyond a young collection or a busy queue's round. */
     static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long a request parks when it steps aside ({@link Turn#STEP_ASIDE}). */
+    static final long STEP_ASIDE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     /** Unasked for this long, the beat stops (an idle gateway wakes no one) until the next question starts it. */
     static final long REST_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -34,20 +38,49 @@ final class WakeupHeartbeat implements AutoCloseable {
         lastAsked = longAgo;
     }
 
-    /**
-     * Whether woken threads run on time. Starts the beat if it rests (the first answer after a rest is "late", so
-     * that request does not yield).
-     */
-    boolean onTime() {
-        long now = System.nanoTime();
+    /** What a request does before it reads its answer. */
+    enum Turn {
+        /**
+         * Woken threads run on time: yield once, so that the other requests' work runs first and the answer has
+         * usually arrived when the read comes, which then returns it without parking.
+         */
+        YIELD,
+        /** The beat was resting, so nothing is known: read at once. */
+        READ,
+        /**
+         * Woken threads are kept waiting: park briefly. A timed park is woken from outside the carriers, so the thread
+         * leaves the carrier's own queue; once every request has, the JDK's poller finds no socket ready and parks too,
+         * the queue runs dry, and the carrier takes the threads woken from outside, this one among them. The park's
+         * length matters little: the thread waits its turn behind the others anyway.
+         */
+        STEP_ASIDE
+    }
+
+    /** Takes the turn of a request about to read its answer: yields, reads at once, or steps aside. */
+    void beforeAnswer() {
+        switch (turn()) {
+            case YIELD -> Thread.yield();
+            case STEP_ASIDE -> LockSupport.parkNanos(this, STEP_ASIDE_NANOS);
+            case READ -> { }
+        }
+    }
+
+    /** The turn for a request about to read its answer. Starts the beat if it rests. */
+    Turn turn() {
+        return turnAt(System.nanoTime());
+    }
+
+    Turn turnAt(long now) {
         // Written at most every few beats, so that requests under load mostly read a shared line rather than write it.
         if (now - lastAsked > BEAT_NANOS) {
             lastAsked = now;
         }
         if (!beating.get() && !closed && beating.compareAndSet(false, true)) {
+            beat(now); // the beat's thread may take a while to start: it is not late before then
             Thread.ofVirtual().name("token-proxy-wakeup-heartbeat").start(this::beatWhileAsked);
+            return Turn.READ;
         }
-        return onTime(now);
+        return onTime(now) ? Turn.YIELD : Turn.STEP_ASIDE;
     }
 
     boolean onTime(long now) {
