@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * one writer thread in batches (one store transaction each). A full queue drops and counts, it never blocks a
  * request; a failing store is counted and logged, it never reaches a client. {@link #close()} writes what is queued
  * before returning, for the drain on SIGTERM.
+ *
+ * <p>The queue takes no lock. A lock shared with the writer, a platform thread, made a request that found it held
+ * park until the writer let go and woke it; a virtual thread woken from outside its carrier can wait for seconds on a
+ * busy one-core gateway (ADR 0016), and that request's connection with it.
  */
 public final class RecordQueue implements RecordSink, AutoCloseable {
 
@@ -43,16 +47,16 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
      */
     static final int GATHER_REQUESTS = 256;
     private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
-    private static final List<AttemptRecord> STOP = List.of();
 
-    private final BlockingQueue<List<AttemptRecord>> queue;
+    private final Queue<List<AttemptRecord>> queue = new ConcurrentLinkedQueue<>();
+    private final int capacity;
     private final RecordStorePort store;
     private final Duration retention;
     private final Clock clock;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    /** Requests queued and not yet taken by the writer: the queue's own size() would take its lock a second time. */
+    /** Requests queued and not yet taken by the writer: the bound, and what wakes the writer. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final Duration gather;
     private final Thread writer;
@@ -69,7 +73,7 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.store = store;
         this.retention = retention;
         this.clock = clock;
@@ -87,11 +91,19 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
-        if (!closed && queue.offer(List.copyOf(records))) {
-            if (waiting.incrementAndGet() >= GATHER_REQUESTS) {
+        var copy = List.copyOf(records);
+        boolean open = !closed;
+        int before = open ? waiting.getAndIncrement() : capacity;
+        if (before < capacity) {
+            queue.add(copy);
+            // The first request of a gathering wakes the writer, and so does the one that fills the gathering.
+            if (before == 0 || before + 1 == GATHER_REQUESTS) {
                 LockSupport.unpark(writer);
             }
         } else {
+            if (open) {
+                waiting.decrementAndGet();
+            }
             // Log the first drop and then every thousandth, so a stuck disk cannot flood the log as well.
             if (dropped.getAndAdd(records.size()) % 1000 == 0) {
                 LOG.log(Level.WARNING, "record queue full: records dropped ({0} so far); the store is slower "
@@ -121,8 +133,6 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         closed = true;
         try {
             if (writer.isAlive()) {
-                // A blocking put is fine here: the writer is draining, and no request waits on shutdown.
-                queue.put(STOP);
                 LockSupport.unpark(writer);
                 writer.join(wait.toMillis());
             }
@@ -142,31 +152,26 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
 
     private void drain() {
         var batch = new ArrayList<List<AttemptRecord>>(BATCH_REQUESTS);
-        while (true) {
-            try {
-                sweepIfDue();
-                var first = queue.poll(1, TimeUnit.MINUTES);
-                if (first == null) {
-                    continue;
-                }
-                if (first != STOP) {
-                    gather();
-                }
-                batch.add(first);
-                queue.drainTo(batch, BATCH_REQUESTS - 1);
-                boolean stop = batch.remove(STOP);
-                waiting.addAndGet(-batch.size());
-                write(batch);
-                batch.clear();
-                if (stop) {
-                    // Whatever arrived behind the stop marker is written too: no record of a drained request is lost.
-                    queue.drainTo(batch);
-                    write(batch);
+        while (!Thread.currentThread().isInterrupted()) {
+            sweepIfDue();
+            boolean closing = closed;
+            if (waiting.get() == 0) {
+                if (closing) {
+                    // Whatever a request queued before it saw the queue closed was taken above: nothing is lost.
                     return;
                 }
-            } catch (InterruptedException e) {
-                return;
+                LockSupport.parkNanos(this, TimeUnit.MINUTES.toNanos(1));
+                continue;
             }
+            if (!closing) {
+                gather();
+            }
+            for (List<AttemptRecord> records; batch.size() < BATCH_REQUESTS && (records = queue.poll()) != null; ) {
+                batch.add(records);
+            }
+            waiting.addAndGet(-batch.size());
+            write(batch);
+            batch.clear();
         }
     }
 

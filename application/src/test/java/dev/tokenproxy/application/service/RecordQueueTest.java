@@ -70,6 +70,36 @@ class RecordQueueTest {
         assertThat(store.saved).extracting(AttemptRecord::requestId).containsExactly("r0", "r1", "r2");
     }
 
+    /**
+     * The queue takes no lock, so its count is all that bounds it and tells the writer when it is done: with many
+     * requests at once against a small bound and a writer that keeps up only partly, every record must end up either
+     * written or counted as dropped, and the close must still find the queue empty.
+     */
+    @Test
+    void manyRequestsAtOnceLoseNoRecordUncounted() throws InterruptedException {
+        var store = new GatedStore();
+        store.gate.countDown();
+        var queue = new RecordQueue(store, 64, Duration.ofDays(30), CLOCK, Duration.ofMillis(1)).start();
+        int threads = 8;
+        int each = 5_000;
+        var done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    queue.accept(List.of(record(thread + "-" + i)));
+                }
+                done.countDown();
+            });
+        }
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        queue.close();
+
+        assertThat(queue.written() + queue.dropped()).isEqualTo((long) threads * each);
+        assertThat(store.saved).hasSize((int) queue.written());
+        assertThat(queue.written()).isPositive();
+    }
+
     @Test
     void closeWritesEverythingQueuedBeforeReturning() {
         var store = new GatedStore();
