@@ -39,11 +39,10 @@ final class Watchdog implements AutoCloseable {
     private final AtomicLong checksScheduled = new AtomicLong();
 
     Watchdog() {
-        scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "upstream-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // A virtual thread: requests take the scheduler's queue lock and this class's to move a check earlier, and a
+        // platform thread that let go of either would wake a waiting request from outside its carrier, where on a busy
+        // one-core gateway it can wait for seconds (ADR 0016). A check that comes late under such load is harmless.
+        scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("upstream-watchdog").factory());
         // A check moved earlier leaves the queue at once instead of waking the thread at its old time.
         scheduler.setRemoveOnCancelPolicy(true);
     }
