@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,12 +47,28 @@ class WakeupHeartbeatTest {
      */
     @Test
     void threadsWokenFromOutsideStillRunUnderSocketLoadOnOneCarrier() throws Exception {
-        var command = new String[] {Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
-                "-cp", classFolderOf(WakeupHeartbeat.class) + java.io.File.pathSeparator
-                        + classFolderOf(RequestsOnOneCarrier.class),
-                RequestsOnOneCarrier.class.getName()};
-        Path log = folder.resolve("requests-on-one-carrier.log");
+        assertWokenThreadRunsUnderLoad("-Djdk.virtualThreadScheduler.parallelism=1",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=1", "-Djdk.readPollers=1");
+    }
+
+    /**
+     * The same with two carriers and two read pollers, as a two-core machine has them: once every carrier runs a
+     * poller's traffic, none is left for the threads woken from outside, and without stepping aside this times out
+     * too. A second carrier helps only where it has no poller of its own (one core: the JDK makes one).
+     */
+    @Test
+    void threadsWokenFromOutsideStillRunWhenEveryCarrierIsBusy() throws Exception {
+        assertWokenThreadRunsUnderLoad("-Djdk.virtualThreadScheduler.parallelism=2",
+                "-Djdk.virtualThreadScheduler.maxPoolSize=2", "-Djdk.readPollers=2");
+    }
+
+    private void assertWokenThreadRunsUnderLoad(String... schedulerOptions) throws Exception {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(schedulerOptions));
+        command.addAll(List.of("-cp", classFolderOf(WakeupHeartbeat.class) + java.io.File.pathSeparator
+                + classFolderOf(RequestsUnderSocketLoad.class), RequestsUnderSocketLoad.class.getName()));
+        Path log = folder.resolve("requests-under-load.log");
         var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean ended = process.waitFor(30, TimeUnit.SECONDS);
         if (!ended) {
