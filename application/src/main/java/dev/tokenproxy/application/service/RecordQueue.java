@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * before returning, for the drain on SIGTERM.
  *
  * <p>The queue takes no lock. A lock shared with the writer, a platform thread, made a request that found it held
- * park until the writer let go and woke it; a virtual thread woken from outside its carrier can wait for seconds on a
- * busy one-core gateway (ADR 0016), and that request's connection with it.
+ * park until the writer let go and woke it; a virtual thread woken from outside the carriers can wait for seconds
+ * while they are all busy (ADR 0016), and that request's connection with it.
  */
 public final class RecordQueue implements RecordSink, AutoCloseable {
 

@@ -10,12 +10,13 @@ import java.util.concurrent.locks.LockSupport;
  * thread woken from outside (by its timer, its master poller or a platform thread, such as one releasing a lock). Under
  * a steady load two things keep that queue from emptying: requests that yield (a yield lands in that queue whenever it
  * holds anything), and the JDK's read poller itself, a virtual thread that yields after every poll that found sockets
- * ready and puts the threads it wakes in the same queue. Once every carrier runs such a queue (one core, or every
- * core busy, each carrier with a poller of its own), no carrier is left for the threads woken from outside. Single requests and groups of them
- * then waited up to 12 s while the others flowed (benchmark.md, fourteenth and fifteenth passes). A virtual thread that wakes from a timed sleep every {@link #BEAT_NANOS} is woken from outside too. While
- * its beat is on time, requests yield before they read; when it is late, they step aside instead (a short timed park,
- * so that they too are woken from outside), the poller finds no socket ready, and the queue runs dry. The beat runs
- * only while requests ask.
+ * ready and puts the threads it wakes in the same queue. Once every carrier runs such a queue (one core, or every core
+ * busy, each carrier with a poller of its own), no carrier is left for the threads woken from outside: single requests
+ * and groups of them waited up to 12 s while the others flowed (benchmark.md, fourteenth and fifteenth passes). A
+ * virtual thread that wakes from a timed sleep every {@link #BEAT_NANOS} is woken from outside too. While its beat is
+ * on time, requests yield before they read; when it is late, they step aside instead (a short timed park, so that they
+ * too are woken from outside), the poller finds no socket ready, and the queue runs dry. The beat runs only while
+ * requests ask.
  */
 final class WakeupHeartbeat implements AutoCloseable {
 

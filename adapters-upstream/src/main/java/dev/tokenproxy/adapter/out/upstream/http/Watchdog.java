@@ -40,8 +40,8 @@ final class Watchdog implements AutoCloseable {
 
     Watchdog() {
         // A virtual thread: requests take the scheduler's queue lock and this class's to move a check earlier, and a
-        // platform thread that let go of either would wake a waiting request from outside its carrier, where on a busy
-        // one-core gateway it can wait for seconds (ADR 0016). A check that comes late under such load is harmless.
+        // platform thread that let go of either would wake a waiting request from outside the carriers, where it can
+        // wait for seconds while they are all busy (ADR 0016). A check that comes late under such load is harmless.
         scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("upstream-watchdog").factory());
         // A check moved earlier leaves the queue at once instead of waking the thread at its old time.
         scheduler.setRemoveOnCancelPolicy(true);

@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Run in a JVM of its own by {@link WakeupHeartbeatTest}, with one carrier or two: 64 virtual threads stand for requests
- * under load, each sending a small message over loopback to an echo thread, taking the heartbeat's turn and reading
- * the answer, again and again (so the JDK's read poller always finds a socket ready); one more thread sleeps 10 ms
- * twenty times, woken each time by the JDK's timer from outside the carriers. Prints the round trips made while it
- * slept and its worst lateness in milliseconds.
+ * Run in a JVM of its own by {@link WakeupHeartbeatTest}, with one carrier or two: 64 virtual threads stand for
+ * requests under load, each sending a small message over loopback to an echo thread, taking the heartbeat's turn and
+ * reading the answer, again and again (so the JDK's read poller always finds a socket ready); one more thread sleeps
+ * 10 ms twenty times, woken each time by the JDK's timer from outside the carriers. Prints the round trips made while
+ * it slept and its worst lateness in milliseconds.
  */
 final class RequestsUnderSocketLoad {
 
