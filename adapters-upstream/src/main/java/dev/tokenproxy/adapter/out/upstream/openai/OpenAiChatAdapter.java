@@ -29,6 +29,7 @@ import dev.tokenproxy.application.port.out.ProviderDescriptor;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.UpstreamReply;
 import dev.tokenproxy.domain.attempt.AttemptOutcome;
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.classify.AttemptSignal;
 import dev.tokenproxy.domain.classify.ClassificationRule;
 import dev.tokenproxy.domain.classify.ClassificationTable;
@@ -160,14 +161,23 @@ public final class OpenAiChatAdapter implements SendAttemptPort {
         }
         // Echoing the model rewrites the body, which needs its tree; otherwise the body goes out as it came.
         Optional<ObjectNode> tree = echoModel == null ? Optional.empty() : ChatJson.object(body);
-        return switch (echoModel == null ? ChatCompletionCheck.of(body) : ChatCompletionCheck.ofTree(tree)) {
+        var reading = echoModel == null ? ChatCompletionCheck.read(body)
+                : new ChatCompletionCheck.Reading(ChatCompletionCheck.ofTree(tree), TokenUsage.NONE);
+        return switch (reading.verdict()) {
             // A 2xx that is not a completion (an HTML page, an error document) has nothing to deliver, just like a
             // stream that broke before output.
             case NOT_A_COMPLETION -> rejected2xx(Fault.STREAM_BROKEN_BEFORE_OUTPUT);
             case EMPTY -> rejected2xx(Fault.EMPTY_COMPLETION);
-            case DELIVERABLE -> TABLE.outcome(answered, OpenAiWire.buffered(exchange,
-                    echoModel == null ? body : ChatJson.bytes(tree.orElseThrow().put("model", echoModel))));
+            case DELIVERABLE -> withUsage(TABLE.outcome(answered, OpenAiWire.buffered(exchange,
+                    echoModel == null ? body : ChatJson.bytes(tree.orElseThrow().put("model", echoModel)))),
+                    reading.usage());
         };
+    }
+
+    /** The usage the check read on its way, so that the usage reader need not read the body again. */
+    private static AttemptOutcome<UpstreamReply> withUsage(AttemptOutcome<UpstreamReply> outcome, TokenUsage usage) {
+        return outcome instanceof AttemptOutcome.Success<UpstreamReply> success && !usage.isNone()
+                ? success.withUsage(usage) : outcome;
     }
 
     private AttemptOutcome<UpstreamReply> stream(UpstreamExchange exchange, AttemptSignal answered,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenproxy.adapter.out.upstream.format.chat.ChatJson;
+import dev.tokenproxy.adapter.out.upstream.format.usage.UsageCounts;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

@@ -8,7 +8,8 @@ import dev.tokenproxy.domain.attempt.AttemptOutcome;
 
 /**
  * Any provider's port, with the token usage of what it delivers: a whole answer's on its {@code Success}, a stream's
- * when it ends. One place for every provider, because the answer is already in the client's format by then.
+ * when it ends. One place for every provider, because the answer is already in the client's format by then; a
+ * provider whose check of a whole answer read its usage already has put it on the {@code Success}, which is kept.
  */
 public final class UsageReadingPort implements SendAttemptPort {
 
@@ -34,6 +35,8 @@ public final class UsageReadingPort implements SendAttemptPort {
             return outcome;
         }
         return switch (success.response()) {
+            // A provider that read the usage while it checked the answer passes it on: no second pass over the body.
+            case UpstreamReply.Buffered whole when !success.usage().isNone() -> success;
             case UpstreamReply.Buffered whole -> success.withUsage(ReportedUsage.ofBody(whole.body()));
             case UpstreamReply.Streaming stream -> new AttemptOutcome.Success<>(success.status(),
                     new UpstreamReply.Streaming(stream.status(), stream.headers(),

@@ -21,6 +21,7 @@ import dev.tokenproxy.domain.attempt.AttemptOutcome;
 import dev.tokenproxy.domain.attempt.AttemptOutcome.Fatal;
 import dev.tokenproxy.domain.attempt.AttemptOutcome.Retryable;
 import dev.tokenproxy.domain.attempt.AttemptOutcome.Success;
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.attempt.CooldownRule;
 import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -88,6 +89,16 @@ class OpenAiChatAdapterTest {
         assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Hello there");
         assertThat(body.get("model").asText()).isEqualTo("gpt-4o");
         assertThat(reply.headers()).containsEntry("content-type", "application/json");
+    }
+
+    @Test
+    void aCompletionsSuccessCarriesTheUsageItReports() {
+        fake.script("gpt-4o", KEY, Reply.ok("Hello there").withUsage(new Reply.Usage(40, 16, 9, 3)));
+
+        var success = assertSuccess(send(chat("gpt-4o", false)), 200);
+
+        // Read while the completion was checked, so the usage reader around every provider need not read it again.
+        assertThat(success.usage()).isEqualTo(new TokenUsage(40, 16, 0, 9, 3));
     }
 
     @Test

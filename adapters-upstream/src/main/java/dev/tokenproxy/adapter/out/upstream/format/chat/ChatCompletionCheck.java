@@ -3,7 +3,10 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenproxy.adapter.out.upstream.format.usage.UsageCounts;
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,7 +17,8 @@ import java.util.Optional;
  * so they are read from its tokens and the rest is skipped. A JSON tree of the body cost more than the gateway's own
  * handling of the request around it (benchmark.md, seventh pass). The scan answers only where it is sure to agree with
  * the tree's reading ({@link #ofTree}): a field it looks at given twice (the tree keeps the last), or anything it
- * cannot parse, goes to the tree.
+ * cannot parse, goes to the tree. On its way it reads the top-level {@code usage} too, which the usage reader of every
+ * provider's answers would otherwise find by a second pass over the same body (benchmark.md, sixteenth pass).
  */
 public enum ChatCompletionCheck {
     DELIVERABLE,
@@ -23,8 +27,24 @@ public enum ChatCompletionCheck {
     /** Not a JSON object with {@code choices}: an HTML page or an error document sent with a 2xx. */
     NOT_A_COMPLETION;
 
+    /**
+     * What a check found: the verdict, and the usage the body reports at its top ({@link TokenUsage#NONE} when it
+     * reports none there, or when the body went to the tree, which reads no usage).
+     */
+    public record Reading(ChatCompletionCheck verdict, TokenUsage usage) {
+        public Reading {
+            Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(usage, "usage");
+        }
+    }
+
     public static ChatCompletionCheck of(byte[] body) {
-        return scan(body).orElseGet(() -> ofTree(ChatJson.object(body)));
+        return read(body).verdict();
+    }
+
+    /** The verdict on {@code body}, with its usage when the scan was sure. */
+    public static Reading read(byte[] body) {
+        return scan(body).orElseGet(() -> new Reading(ofTree(ChatJson.object(body)), TokenUsage.NONE));
     }
 
     /** The reading of the tree, for a caller that needs the tree anyway. */
@@ -36,7 +56,7 @@ public enum ChatCompletionCheck {
     }
 
     /** Package-private so that tests can compare it with the tree on the shapes where it must answer. */
-    static Optional<ChatCompletionCheck> scan(byte[] body) {
+    static Optional<Reading> scan(byte[] body) {
         try (JsonParser parser = ChatJson.TOKENS.createParser(body)) {
             return Optional.ofNullable(completion(parser));
         } catch (IOException | RuntimeException unsure) {
@@ -45,16 +65,23 @@ public enum ChatCompletionCheck {
     }
 
     /** Null when unsure. */
-    private static ChatCompletionCheck completion(JsonParser parser) throws IOException {
+    private static Reading completion(JsonParser parser) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
         ChatCompletionCheck found = null;
+        TokenUsage usage = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            boolean choices = parser.currentName().equals("choices");
+            String name = parser.currentName();
+            boolean choices = name.equals("choices");
             JsonToken value = parser.nextToken();
             if (!choices) {
-                parser.skipChildren();
+                // The usage reader takes the first usage object at the top, so this does too.
+                if (usage == null && value == JsonToken.START_OBJECT && name.equals("usage")) {
+                    usage = UsageCounts.read(parser);
+                } else {
+                    parser.skipChildren();
+                }
             } else if (found != null) {
                 return null;
             } else {
@@ -65,7 +92,10 @@ public enum ChatCompletionCheck {
             }
         }
         // A body cut short fails in nextToken above; what ends here is a whole object.
-        return parser.currentToken() != JsonToken.END_OBJECT ? null : found == null ? NOT_A_COMPLETION : found;
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+            return null;
+        }
+        return new Reading(found == null ? NOT_A_COMPLETION : found, usage == null ? TokenUsage.NONE : usage);
     }
 
     /** At the start of the {@code choices} array: only the first choice decides; leaves the parser at its end. */

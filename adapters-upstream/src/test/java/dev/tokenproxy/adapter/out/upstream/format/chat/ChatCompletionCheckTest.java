@@ -2,7 +2,9 @@ package dev.tokenproxy.adapter.out.upstream.format.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,8 +55,38 @@ class ChatCompletionCheckTest {
         byte[] body = (HEAD + rest).getBytes(StandardCharsets.UTF_8);
 
         assertThat(ChatCompletionCheck.ofTree(ChatJson.object(body))).isEqualTo(expected);
-        assertThat(ChatCompletionCheck.scan(body)).contains(expected);
+        assertThat(ChatCompletionCheck.scan(body).map(ChatCompletionCheck.Reading::verdict)).contains(expected);
         assertThat(ChatCompletionCheck.of(body)).isEqualTo(expected);
+    }
+
+    /** The usage at the top, read on the scan's way as the usage reader reads it: the first usage object counts. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5}| 3 | 0 | 5 | 0",
+        "\"usage\":{\"prompt_tokens\":40,\"prompt_tokens_details\":{\"cached_tokens\":16},\"completion_tokens\":9,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":3},\"total_tokens\":49}| 40 | 16 | 9 | 3",
+        "\"usage\":{\"prompt_tokens\":3},\"usage\":{\"prompt_tokens\":7}| 3 | 0 | 0 | 0",
+        "\"usage\":null,\"usage\":{\"completion_tokens\":2}| 0 | 0 | 2 | 0",
+        "\"usage\":7| 0 | 0 | 0 | 0",
+        "\"extra\":{\"usage\":{\"prompt_tokens\":9}}| 0 | 0 | 0 | 0",
+    })
+    void theScanReadsTheUsageAtTheTop(String usage, long input, long cached, long output, long reasoning) {
+        byte[] body = (HEAD + usage + ",\"choices\":[{\"message\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        var reading = ChatCompletionCheck.read(body);
+
+        assertThat(reading.verdict()).isEqualTo(ChatCompletionCheck.DELIVERABLE);
+        assertThat(reading.usage()).isEqualTo(new TokenUsage(input, cached, 0, output, reasoning));
+    }
+
+    @Test
+    void whenTheTreeDecidesNoUsageIsRead() {
+        byte[] body = (HEAD + "\"choices\":[{\"finish_reason\":\"length\"}],\"choices\":[]" + USAGE)
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(ChatCompletionCheck.read(body))
+                .isEqualTo(new ChatCompletionCheck.Reading(ChatCompletionCheck.DELIVERABLE, TokenUsage.NONE));
     }
 
     /** Where the scan cannot be sure (a field it reads given twice, anything that is not whole JSON) the tree decides. */

@@ -1,4 +1,4 @@
-package dev.tokenproxy.adapter.out.upstream.usage;
+package dev.tokenproxy.adapter.out.upstream.format.usage;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -7,12 +7,13 @@ import dev.tokenproxy.domain.attempt.TokenUsage;
 import java.io.IOException;
 
 /**
- * The counts of one usage object, read token by token: what {@link ReportedUsage} reads from a JSON tree, without
- * building one for every answer. The same rules: Chat's names when {@code prompt_tokens} or {@code completion_tokens}
- * is present, else those of Responses and Messages; a count is a number (a fraction is cut) above zero, anything else
- * is zero; of a field given twice, the last one counts, as in a tree.
+ * The counts of one usage object, read token by token, in any client format: Chat's names when {@code prompt_tokens}
+ * or {@code completion_tokens} is present, else those of Responses and Messages (Anthropic's {@code input_tokens}
+ * leave out the cache reads and writes counted beside them). A count is a number (a fraction is cut) above zero,
+ * anything else is zero; of a field given twice, the last one counts, as in a JSON tree. The usage reader of every
+ * provider's answers reads trees of stream events by the same rules.
  */
-final class UsageCounts {
+public final class UsageCounts {
 
     private boolean chatNames;
     private long promptTokens;
@@ -30,7 +31,7 @@ final class UsageCounts {
     }
 
     /** Reads the usage object the parser is at (its START_OBJECT) to its end. */
-    static TokenUsage read(JsonParser parser) throws IOException {
+    public static TokenUsage read(JsonParser parser) throws IOException {
         var counts = new UsageCounts();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
