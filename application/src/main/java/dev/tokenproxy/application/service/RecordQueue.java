@@ -46,6 +46,14 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
      * grows; 256 is ~10 ms at that rate, and still far more records than the fixed cost of a transaction needs.
      */
     static final int GATHER_REQUESTS = 256;
+    /**
+     * A batch of more requests than this means records piled up while the last one was written: the store is asked to
+     * write it without letting requests go first ({@link RecordStorePort#saveAll(List, boolean)}). A writer that
+     * yields between parts of every batch got too little of a saturated core at ~40k requests a second and dropped
+     * 4,001 requests' records in three seconds (benchmark.md, sixteenth pass); at a steady rate batches stay near one
+     * gathering, so the yields, and what they do for requests' latency, remain.
+     */
+    static final int BEHIND_REQUESTS = 2 * GATHER_REQUESTS;
     private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
 
     private final Queue<List<AttemptRecord>> queue = new ConcurrentLinkedQueue<>();
@@ -170,7 +178,7 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
                 batch.add(records);
             }
             waiting.addAndGet(-batch.size());
-            write(batch);
+            write(batch, batch.size() > BEHIND_REQUESTS);
             batch.clear();
         }
     }
@@ -187,14 +195,14 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         }
     }
 
-    private void write(List<List<AttemptRecord>> batch) {
+    private void write(List<List<AttemptRecord>> batch, boolean behind) {
         var records = new ArrayList<AttemptRecord>();
         batch.forEach(records::addAll);
         if (records.isEmpty()) {
             return;
         }
         try {
-            store.saveAll(records);
+            store.saveAll(records, behind);
             written.addAndGet(records.size());
         } catch (RuntimeException e) {
             failed.addAndGet(records.size());

@@ -28,7 +28,15 @@ class RecordQueueTest {
         final CountDownLatch gate = new CountDownLatch(1);
         final CountDownLatch writing = new CountDownLatch(1);
         final List<AttemptRecord> saved = new CopyOnWriteArrayList<>();
+        /** For each write, whether the queue said it was behind. */
+        final List<Boolean> behind = new CopyOnWriteArrayList<>();
         volatile boolean failing;
+
+        @Override
+        public void saveAll(List<AttemptRecord> records, boolean behind) {
+            this.behind.add(behind);
+            saveAll(records);
+        }
 
         @Override
         public void saveAll(List<AttemptRecord> records) {
@@ -158,6 +166,31 @@ class RecordQueueTest {
         assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
         queue.close();
         assertThat(store.saved).hasSize(RecordQueue.GATHER_REQUESTS + 1);
+    }
+
+    /**
+     * Records that piled up while a write was slow are written as a store's catch-up (no yielding to requests between
+     * parts of it); a batch of one gathering is not.
+     */
+    @Test
+    void aBacklogIsWrittenAsACatchUp() throws InterruptedException {
+        var store = new GatedStore();
+        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofHours(1)).start();
+        for (int i = 0; i <= RecordQueue.GATHER_REQUESTS; i++) {
+            queue.accept(List.of(record("g" + i)));
+        }
+        assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // The store is slow with that gathering: more than two gatherings' worth pile up behind it.
+        int piled = RecordQueue.BEHIND_REQUESTS + 10;
+        for (int i = 0; i < piled; i++) {
+            queue.accept(List.of(record("p" + i)));
+        }
+        store.gate.countDown();
+        queue.close();
+
+        assertThat(store.saved).hasSize(RecordQueue.GATHER_REQUESTS + 1 + piled);
+        assertThat(store.behind).containsExactly(false, true);
     }
 
     @Test

@@ -132,7 +132,13 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     }
 
     @Override
-    public synchronized void saveAll(List<AttemptRecord> records) {
+    public void saveAll(List<AttemptRecord> records) {
+        saveAll(records, false);
+    }
+
+    /** @param behind records piled up: no yield between runs, so that the writer catches up before the queue drops */
+    @Override
+    public synchronized void saveAll(List<AttemptRecord> records, boolean behind) {
         try {
             writer.setAutoCommit(false);
             try {
@@ -143,8 +149,10 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                         bind(insertRun, row * COLUMN_COUNT, records.get(start + row));
                     }
                     insertRun.executeUpdate();
-                    // Let a request thread that waits for this core in before the next run.
-                    Thread.yield();
+                    if (!behind) {
+                        // Let a request thread that waits for this core in before the next run.
+                        Thread.yield();
+                    }
                 }
                 if (wholeRuns < records.size()) {
                     insertOne = prepared(insertOne, INSERT_ONE);

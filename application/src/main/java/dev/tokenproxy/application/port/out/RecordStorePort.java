@@ -13,6 +13,15 @@ public interface RecordStorePort {
     /** Keeps {@code records} (several requests' worth), all or none. */
     void saveAll(List<AttemptRecord> records);
 
+    /**
+     * Keeps {@code records} as {@link #saveAll(List)} does. {@code behind} says that records piled up while the last
+     * batch was written: a store that lets requests go first between parts of a batch should not do so now, or on a
+     * busy core the writer never catches up and the queue drops records.
+     */
+    default void saveAll(List<AttemptRecord> records, boolean behind) {
+        saveAll(records);
+    }
+
     /** Forgets records older than {@code cutoff} (the retention setting). */
     void forgetBefore(Instant cutoff);
 }
