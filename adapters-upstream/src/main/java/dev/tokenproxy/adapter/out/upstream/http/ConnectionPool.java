@@ -12,8 +12,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Keep-alive connections, shared by every upstream. Each exchange holds its connection from the start (the watchdog
  * can close it in any phase), and a connection is reused only when it is provably quiet: a response that ended
- * exactly at its framing boundary (see {@link PooledConnection#release()}), and at least no byte and no end of stream
- * waiting in the socket. A stale byte would otherwise be read as the start of the next client's answer. Most recently
+ * exactly at its framing boundary (see {@link PooledConnection#release()}), and, when it is leased again, no byte and no
+ * end of stream waiting in the socket. A stale byte would otherwise be read as the start of the next client's answer. Most recently
  * used first, so that connections the server may have closed meanwhile are the last to be tried.
  */
 final class ConnectionPool implements AutoCloseable {
