@@ -21,6 +21,7 @@ import dev.tokenproxy.domain.cooldown.WaitSeconds;
 import dev.tokenproxy.domain.failover.FailoverDecision;
 import dev.tokenproxy.domain.failover.FailoverPolicy;
 import dev.tokenproxy.domain.failover.UpstreamOrdering;
+import dev.tokenproxy.domain.routing.InboundFormat;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,10 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
     private final CredentialPools pools;
     private final AccountSessions sessions;
     private final GatewaySettings settings;
-    private final RoundRobinCursors cursors = new RoundRobinCursors();
+    /** Upstream priority groups, one set of cursors per inbound format. */
+    private final RoundRobinCursors<PriorityGroup> groupCursors = new RoundRobinCursors<>();
+    /** Credential pools, by upstream id. */
+    private final RoundRobinCursors<String> poolCursors = new RoundRobinCursors<>();
     private final Clock clock;
     private final RecordSink records;
 
@@ -83,7 +87,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
             coolingUntil.put(candidate, pools.allCoolingUntil(pools.poolOf(candidate.upstream()).order()));
         }
         var ordered = UpstreamOrdering.order(found.candidates(), c -> c.upstream().priority(), settings.strategy(),
-                priority -> cursors.next("upstreams/" + command.format() + "/" + priority), coolingUntil::get);
+                priority -> groupCursors.next(new PriorityGroup(command.format(), priority)), coolingUntil::get);
         trail.candidates(ordered.size());
         for (var candidate : ordered) {
             var delivered = walkPool(candidate, command, deadline, trail);
@@ -113,7 +117,7 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
                                              FailoverTrail trail) {
         var members = pools.poolOf(candidate.upstream());
         var pool = new FailoverPolicy.Pool<>(settings.accountStrategy().order(members.order(),
-                cursors.next("credentials/" + candidate.upstream().id())), members.pinned());
+                poolCursors.next(candidate.upstream().id())), members.pinned());
         var first = FailoverPolicy.firstCredential(pool, pools::stateOf);
         if (first.isEmpty()) {
             pools.allCoolingUntil(pool.order()).ifPresentOrElse(trail::allCooling, trail::skippedForCredentials);
@@ -281,5 +285,9 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
             case AttemptOutcome.Success<UpstreamReply> s -> LOG.log(Level.DEBUG,
                     "request {0}: attempt {1} via {2} answered HTTP {3}", id, attempt, credential.key(), s.status());
         }
+    }
+
+    /** A priority group of upstreams for one inbound format: each format rotates through its own group. */
+    private record PriorityGroup(InboundFormat format, int priority) {
     }
 }
