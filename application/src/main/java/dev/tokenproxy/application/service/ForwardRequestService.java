@@ -270,9 +270,10 @@ public final class ForwardRequestService implements ForwardRequestUseCase {
                      AttemptOutcome<UpstreamReply> outcome, Optional<Instant> coolingUntil) {
         String id = command.requestId();
         switch (outcome) {
+            // Status 0: no complete answer, which may be none at all or a head whose body broke off.
             case AttemptOutcome.Retryable<UpstreamReply> r -> LOG.log(Level.INFO,
                     "request {0}: attempt {1} via {2} failed: {3} ({4}){5}", id, attempt, credential.key(),
-                    r.reason().describe(), r.status() == 0 ? "no HTTP answer" : "HTTP " + r.status(),
+                    r.reason().describe(), r.status() == 0 ? "no complete HTTP answer" : "HTTP " + r.status(),
                     coolingText(coolingUntil));
             case AttemptOutcome.Fatal<UpstreamReply> f -> LOG.log(Level.INFO,
                     "request {0}: attempt {1} via {2}: the upstream rejected the request itself (HTTP {3}); no other "

@@ -115,8 +115,25 @@ class OperatorVisibilityEndToEndTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-token-proxy-upstream")).contains("healthy/key-1");
         assertThat(response.headers().firstValue("x-token-proxy-attempts")).contains("2");
-        assertThat(logs.all()).contains("attempt 1 via typo/key-1 failed: unknown host (no HTTP answer)")
+        assertThat(logs.all()).contains("attempt 1 via typo/key-1 failed: unknown host (no complete HTTP answer)")
                 .doesNotContain("attempt 2 via typo/key-1");
+    }
+
+    @Test
+    void aBodyCutShortAfterItsHeadIsLoggedAsAnIncompleteAnswer() {
+        upstream.defaultReply(Reply.streamCutAfter(1, "never finished"));
+        healthy.defaultReply(Reply.ok("from the healthy one"));
+        start("""
+                - { id: cut, provider: openai, base_url: "%s", api_keys: ["${GOOD}"], priority: 10 }
+                - { id: healthy, provider: openai, base_url: "%s", api_keys: ["${GOOD}"] }
+                """.formatted(upstream.baseUrl(), healthy.baseUrl()));
+
+        var response = gateway.chat(MODEL, false);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-token-proxy-upstream")).contains("healthy/key-1");
+        // The head (200) arrived, the body did not: "no HTTP answer" would send an operator looking for a dead host.
+        assertThat(logs.all()).contains("attempt 1 via cut/key-1 failed: connection reset (no complete HTTP answer)");
     }
 
     @Test
