@@ -21,9 +21,16 @@ import java.util.concurrent.locks.LockSupport;
  * request; a failing store is counted and logged, it never reaches a client. {@link #close()} writes what is queued
  * before returning, for the drain on SIGTERM.
  *
- * <p>The queue takes no lock. A lock shared with the writer, a platform thread, made a request that found it held
- * park until the writer let go and woke it; a virtual thread woken from outside the carriers can wait for seconds
- * while they are all busy (ADR 0016), and that request's connection with it.
+ * <p>The queue takes no lock. A lock shared with a platform-thread writer made a request that found it held park until
+ * the writer let go and woke it; a virtual thread woken from outside the carriers can wait for seconds while they are
+ * all busy (ADR 0016), and that request's connection with it.
+ *
+ * <p>The writer is a virtual thread, scheduled among the requests' own (ADR 0021). As a platform thread it was the
+ * kernel's to schedule, which let each of its runs finish its time slice while a request woken meanwhile waited for
+ * the core: on one core a lone client's p90 went from ~50 to ~160-210 µs. On a carrier, the writer gives way between
+ * short runs of a write until a request ends ({@link #giveWay()}), so the requests that became ready go first.
+ * Retention works the same way: old records are forgotten a few thousand per turn of the writer, not an hour's worth
+ * in one statement.
  */
 public final class RecordQueue implements RecordSink, AutoCloseable {
 
@@ -47,14 +54,24 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
      */
     static final int GATHER_REQUESTS = 256;
     /**
-     * A batch of more requests than this means records piled up while the last one was written: the store is asked to
-     * write it without letting requests go first ({@link RecordStorePort#saveAll(List, boolean)}). A writer that
-     * yields between parts of every batch got too little of a saturated core at ~40k requests a second and dropped
-     * 4,001 requests' records in three seconds (benchmark.md, sixteenth pass); at a steady rate batches stay near one
-     * gathering, so the yields, and what they do for requests' latency, remain.
+     * More requests than this waiting means records are piling up: the writer stops giving way to requests between the
+     * runs of a write until they are fewer again. A writer that gave way between all the parts of every batch got too
+     * little of a saturated core at ~40k requests a second and dropped 4,001 requests' records in three seconds
+     * (benchmark.md, sixteenth pass); at a steady rate the queue stays near one gathering, and the giving way remains.
      */
     static final int BEHIND_REQUESTS = 2 * GATHER_REQUESTS;
+    /**
+     * The longest the writer gives way for between two runs of a write, when no request ends meanwhile to wake it
+     * (which means the requests are few).
+     */
+    static final Duration GIVE_WAY_AT_MOST = Duration.ofMillis(1);
     private static final Duration RETENTION_SWEEP = Duration.ofHours(1);
+    /**
+     * Old records forgotten per turn of the writer while a sweep is under way, in smaller runs with the writer giving
+     * way between them. New records are written between turns, so a sweep of millions neither fills the queue nor
+     * holds a core.
+     */
+    static final int SWEEP_RECORDS_PER_TURN = 4096;
 
     private final Queue<List<AttemptRecord>> queue = new ConcurrentLinkedQueue<>();
     private final int capacity;
@@ -67,17 +84,29 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     /** Requests queued and not yet taken by the writer: the bound, and what wakes the writer. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final Duration gather;
+    private final long giveWayNanos;
+    private final Runnable giveWay = this::giveWay;
     private final Thread writer;
     private volatile boolean closed;
+    /** The writer waits for a request to end before its next run ({@link #giveWay()}). */
+    private volatile boolean givingWay;
     private Instant nextSweep = Instant.MIN;
+    /** The cutoff of the sweep under way, or null between sweeps. Used by the writer only. */
+    private Instant sweepCutoff;
 
     /** @param capacity how many requests' records may wait for the writer */
     public RecordQueue(RecordStorePort store, int capacity, Duration retention, Clock clock) {
-        this(store, capacity, retention, clock, GATHER);
+        this(store, capacity, retention, clock, GATHER, GIVE_WAY_AT_MOST);
     }
 
     /** @param gather how long records may gather for one transaction (tests use a long one) */
     RecordQueue(RecordStorePort store, int capacity, Duration retention, Clock clock, Duration gather) {
+        this(store, capacity, retention, clock, gather, GIVE_WAY_AT_MOST);
+    }
+
+    /** @param giveWayAtMost how long the writer gives way for when no request ends (tests use a long one) */
+    RecordQueue(RecordStorePort store, int capacity, Duration retention, Clock clock, Duration gather,
+                Duration giveWayAtMost) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
@@ -86,7 +115,8 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         this.retention = retention;
         this.clock = clock;
         this.gather = gather;
-        this.writer = Thread.ofPlatform().name("record-writer").daemon(true).unstarted(this::drain);
+        this.giveWayNanos = giveWayAtMost.toNanos();
+        this.writer = Thread.ofVirtual().name("record-writer").unstarted(this::drain);
     }
 
     public RecordQueue start() {
@@ -98,6 +128,10 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     public void accept(List<AttemptRecord> records) {
         if (records.isEmpty()) {
             return;
+        }
+        if (givingWay) {
+            // From a request's own thread, so the writer joins the queue of its carrier, behind what is ready there.
+            LockSupport.unpark(writer);
         }
         var copy = List.copyOf(records);
         boolean open = !closed;
@@ -161,24 +195,26 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     private void drain() {
         var batch = new ArrayList<List<AttemptRecord>>(BATCH_REQUESTS);
         while (!Thread.currentThread().isInterrupted()) {
-            sweepIfDue();
+            boolean sweeping = sweepSome();
             boolean closing = closed;
             if (waiting.get() == 0) {
                 if (closing) {
                     // Whatever a request queued before it saw the queue closed was taken above: nothing is lost.
                     return;
                 }
-                LockSupport.parkNanos(this, TimeUnit.MINUTES.toNanos(1));
+                if (!sweeping) {
+                    LockSupport.parkNanos(this, TimeUnit.MINUTES.toNanos(1));
+                }
                 continue;
             }
-            if (!closing) {
+            if (!closing && !sweeping) {
                 gather();
             }
             for (List<AttemptRecord> records; batch.size() < BATCH_REQUESTS && (records = queue.poll()) != null; ) {
                 batch.add(records);
             }
             waiting.addAndGet(-batch.size());
-            write(batch, batch.size() > BEHIND_REQUESTS);
+            write(batch);
             batch.clear();
         }
     }
@@ -195,14 +231,31 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         }
     }
 
-    private void write(List<List<AttemptRecord>> batch, boolean behind) {
+    /**
+     * Between two runs of a write, waits until a request ends (or {@link #GIVE_WAY_AT_MOST}), unless records are
+     * piling up or the queue is closing. A yield would not do: a virtual thread that yields while its carrier's queue
+     * is empty is resubmitted from outside, and under load the JDK's scheduler (25) takes such threads only when that
+     * queue runs dry (see WakeupHeartbeat): batches that gave way by yielding took 30-140 ms at 64 connections, and
+     * the queue filled. A request that ends wakes the writer from within, so it takes its turn behind the requests
+     * already ready.
+     */
+    private void giveWay() {
+        if (closed || waiting.get() > BEHIND_REQUESTS) {
+            return;
+        }
+        givingWay = true;
+        LockSupport.parkNanos(this, giveWayNanos);
+        givingWay = false;
+    }
+
+    private void write(List<List<AttemptRecord>> batch) {
         var records = new ArrayList<AttemptRecord>();
         batch.forEach(records::addAll);
         if (records.isEmpty()) {
             return;
         }
         try {
-            store.saveAll(records, behind);
+            store.saveAll(records, giveWay);
             written.addAndGet(records.size());
         } catch (RuntimeException e) {
             failed.addAndGet(records.size());
@@ -211,16 +264,28 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         }
     }
 
-    private void sweepIfDue() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextSweep)) {
-            return;
+    /**
+     * Forgets up to {@link #SWEEP_RECORDS_PER_TURN} records past retention when a sweep is due or under way.
+     *
+     * @return whether the sweep is still under way (more old records may be left)
+     */
+    private boolean sweepSome() {
+        if (sweepCutoff == null) {
+            Instant now = clock.instant();
+            if (now.isBefore(nextSweep)) {
+                return false;
+            }
+            nextSweep = now.plus(RETENTION_SWEEP);
+            sweepCutoff = now.minus(retention);
         }
-        nextSweep = now.plus(RETENTION_SWEEP);
         try {
-            store.forgetBefore(now.minus(retention));
+            if (store.forgetBefore(sweepCutoff, SWEEP_RECORDS_PER_TURN, giveWay) >= SWEEP_RECORDS_PER_TURN) {
+                return true;
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "record store could not forget old records: " + e.getMessage());
         }
+        sweepCutoff = null;
+        return false;
     }
 }

@@ -23,37 +23,34 @@ class RecordQueueTest {
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    /** A store whose writes wait until the test opens the gate. */
+    /** A store whose writes wait until the test opens the gate, then give way once, as between two runs. */
     private static final class GatedStore implements RecordStorePort {
         final CountDownLatch gate = new CountDownLatch(1);
         final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch wrote = new CountDownLatch(1);
         final List<AttemptRecord> saved = new CopyOnWriteArrayList<>();
-        /** For each write, whether the queue said it was behind. */
-        final List<Boolean> behind = new CopyOnWriteArrayList<>();
         volatile boolean failing;
 
         @Override
-        public void saveAll(List<AttemptRecord> records, boolean behind) {
-            this.behind.add(behind);
-            saveAll(records);
-        }
-
-        @Override
-        public void saveAll(List<AttemptRecord> records) {
+        public void saveAll(List<AttemptRecord> records, Runnable giveWay) {
             writing.countDown();
-            try {
-                gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(gate);
+            giveWay.run();
             if (failing) {
                 throw new IllegalStateException("disk I/O error");
             }
             saved.addAll(records);
+            wrote.countDown();
         }
 
         @Override
-        public void forgetBefore(Instant cutoff) {
+        public void saveAll(List<AttemptRecord> records) {
+            saveAll(records, () -> { });
+        }
+
+        @Override
+        public int forgetBefore(Instant cutoff, int atMost, Runnable giveWay) {
+            return 0;
         }
     }
 
@@ -136,7 +133,8 @@ class RecordQueueTest {
             }
 
             @Override
-            public void forgetBefore(Instant cutoff) {
+            public int forgetBefore(Instant cutoff, int atMost, Runnable giveWay) {
+                return 0;
             }
         };
         var queue = new RecordQueue(counting, 10_000, Duration.ofDays(30), CLOCK).start();
@@ -169,28 +167,49 @@ class RecordQueueTest {
     }
 
     /**
-     * Records that piled up while a write was slow are written as a store's catch-up (no yielding to requests between
-     * parts of it); a batch of one gathering is not.
+     * Between two runs of a write the writer waits for a request to end, which wakes it from the request's own carrier
+     * (a yield under load left it waiting for the carrier's whole queue to run dry).
      */
     @Test
-    void aBacklogIsWrittenAsACatchUp() throws InterruptedException {
+    void betweenRunsTheWriterWaitsUntilARequestEnds() throws InterruptedException {
         var store = new GatedStore();
-        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofHours(1)).start();
-        for (int i = 0; i <= RecordQueue.GATHER_REQUESTS; i++) {
-            queue.accept(List.of(record("g" + i)));
-        }
+        // Gathering ends at once; giving way would last an hour unless a request ends.
+        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofMillis(1),
+                Duration.ofHours(1)).start();
+        queue.accept(List.of(record("first")));
+        assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
+        // Queued while "first" is written: from now on no request's record is the first of a gathering, whose
+        // arrival wakes the writer anyway.
+        queue.accept(List.of(record("second")));
+        store.gate.countDown();
+        assertThat(store.wrote.await(200, TimeUnit.MILLISECONDS)).as("still giving way").isFalse();
+
+        queue.accept(List.of(record("third")));
+
+        assertThat(store.wrote.await(10, TimeUnit.SECONDS)).isTrue();
+        queue.close();
+        assertThat(store.saved).extracting(AttemptRecord::requestId).containsExactly("first", "second", "third");
+    }
+
+    /** Records piling up while a write was slow: the writer no longer gives way until they are written. */
+    @Test
+    void aBacklogIsWrittenWithoutGivingWay() throws InterruptedException {
+        var store = new GatedStore();
+        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofMillis(1),
+                Duration.ofHours(1)).start();
+        queue.accept(List.of(record("first")));
         assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
 
-        // The store is slow with that gathering: more than two gatherings' worth pile up behind it.
+        // The store is slow with that write: more than BEHIND_REQUESTS pile up behind it, and none ends after them.
         int piled = RecordQueue.BEHIND_REQUESTS + 10;
         for (int i = 0; i < piled; i++) {
             queue.accept(List.of(record("p" + i)));
         }
         store.gate.countDown();
-        queue.close();
 
-        assertThat(store.saved).hasSize(RecordQueue.GATHER_REQUESTS + 1 + piled);
-        assertThat(store.behind).containsExactly(false, true);
+        assertThat(store.wrote.await(10, TimeUnit.SECONDS)).as("written without waiting for a request").isTrue();
+        queue.close();
+        assertThat(store.saved).hasSize(1 + piled);
     }
 
     @Test
@@ -221,6 +240,93 @@ class RecordQueueTest {
 
         assertThat(queue.failed()).isEqualTo(1);
         assertThat(queue.written()).isZero();
+    }
+
+    /**
+     * The writer is scheduled among the requests' virtual threads, so that a store that yields between its runs lets
+     * the requests that became ready go first (ADR 0021); a platform thread's runs are the kernel's to schedule.
+     */
+    @Test
+    void theWriterIsAVirtualThread() {
+        var threads = new CopyOnWriteArrayList<Thread>();
+        RecordStorePort store = new RecordStorePort() {
+            @Override
+            public void saveAll(List<AttemptRecord> records) {
+                threads.add(Thread.currentThread());
+            }
+
+            @Override
+            public int forgetBefore(Instant cutoff, int atMost, Runnable giveWay) {
+                threads.add(Thread.currentThread());
+                return 0;
+            }
+        };
+        var queue = new RecordQueue(store, 10, Duration.ofDays(30), CLOCK).start();
+        queue.accept(List.of(record("r1")));
+        queue.close();
+
+        assertThat(threads).hasSizeGreaterThanOrEqualTo(2).allMatch(Thread::isVirtual);
+    }
+
+    /**
+     * Retention forgets old records a bounded number per turn of the writer and writes what requests queued between
+     * turns: an hour's worth of old records in one statement held the writer for as long as it took, while the queue
+     * filled and, on a carrier, the requests waited.
+     */
+    @Test
+    void aLongSweepIsSpreadOverTurnsWithNewRecordsWrittenBetween() throws InterruptedException {
+        int old = 3 * RecordQueue.SWEEP_RECORDS_PER_TURN + 5;
+        var events = new CopyOnWriteArrayList<String>();
+        var firstTurn = new CountDownLatch(1);
+        var queued = new CountDownLatch(1);
+        var cutoffs = new CopyOnWriteArrayList<Instant>();
+        var saved = new CountDownLatch(1);
+        RecordStorePort store = new RecordStorePort() {
+            private int left = old;
+
+            @Override
+            public void saveAll(List<AttemptRecord> records) {
+                records.forEach(r -> events.add("save " + r.requestId()));
+                saved.countDown();
+            }
+
+            @Override
+            public int forgetBefore(Instant cutoff, int atMost, Runnable giveWay) {
+                cutoffs.add(cutoff);
+                if (firstTurn.getCount() > 0) {
+                    firstTurn.countDown();
+                    await(queued);
+                }
+                int forgotten = Math.min(atMost, left);
+                left -= forgotten;
+                events.add("forget " + forgotten + " of at most " + atMost);
+                return forgotten;
+            }
+        };
+        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofHours(1)).start();
+        assertThat(firstTurn.await(10, TimeUnit.SECONDS)).isTrue();
+        queue.accept(List.of(record("during-the-sweep")));
+        queued.countDown();
+
+        int perTurn = RecordQueue.SWEEP_RECORDS_PER_TURN;
+        // The gathering window is an hour: only a writer that does not gather while it sweeps writes this record
+        // before the close.
+        assertThat(saved.await(10, TimeUnit.SECONDS)).isTrue();
+        queue.close();
+
+        assertThat(events).startsWith("forget " + perTurn + " of at most " + perTurn, "save during-the-sweep");
+        assertThat(events).filteredOn(e -> e.startsWith("forget")).containsExactly(
+                "forget " + perTurn + " of at most " + perTurn, "forget " + perTurn + " of at most " + perTurn,
+                "forget " + perTurn + " of at most " + perTurn, "forget 5 of at most " + perTurn);
+        assertThat(cutoffs).containsOnly(NOW.minus(Duration.ofDays(30)));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static AttemptRecord record(String requestId) {

@@ -26,12 +26,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /**
  * Attempt records in an embedded SQLite file under {@code data_dir}, migrated when opened. One connection writes (the
- * record queue's thread), another reads (admin requests); WAL lets the reader run while a batch is written.
+ * record queue's thread), another reads (admin requests); WAL lets the reader run while a batch is written. A third,
+ * on a thread of its own, copies the write-ahead log into the file ({@link WalCheckpointer}).
  */
 public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort, AutoCloseable {
 
@@ -40,12 +42,15 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     private static final int BUSY_TIMEOUT_MILLIS = 2_000;
     /**
      * Rows per run of the insert within a batch's one transaction: one statement that inserts them all, run by one
-     * native call that holds its core until it is done. A whole 1,000-record batch held a one-core gateway for 5-10 ms
-     * while requests waited (benchmark.md, fourth pass), so the writer yields between runs of this size (well under a
-     * millisecond). One statement of many rows, rather than a batch of one-row statements, saves SQLite's step and
-     * reset for each row: a quarter of a record's cost (benchmark.md, fourteenth pass).
+     * native call that holds its carrier until it is done. The writer gives way between runs, and a request that
+     * became ready meanwhile waits for at most one run: 16 rows take ~60 µs, where 64 took ~250 µs and lifted a lone
+     * client's p90 by ~20 µs more (benchmark.md, eighteenth pass), for ~4% less per record. One statement of several
+     * rows, rather than a batch of one-row statements, saves SQLite's step and reset for each row (benchmark.md,
+     * fourteenth pass).
      */
-    static final int ROWS_PER_RUN = 64;
+    static final int ROWS_PER_RUN = 16;
+    /** Rows per statement when forgetting old records, each its own transaction: ~0.3 ms each. */
+    static final int FORGET_ROWS_PER_RUN = 128;
 
     private static final String COLUMNS = "request_id, attempt, at_ms, format, requested_model, served_model, "
             + "upstream_id, credential_id, status, outcome, retry_reason, detail, answered, first_output_ms, total_ms, "
@@ -56,21 +61,33 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     private static final String INSERT_RUN = "INSERT INTO attempt_records (" + COLUMNS + ") VALUES "
             + String.join(", ", Collections.nCopies(ROWS_PER_RUN, ROW));
 
+    static final String FORGET_RUN = "DELETE FROM attempt_records WHERE id IN (SELECT id FROM "
+            // "final IN (0, 1)" holds for every row and lets SQLite find the old ones by the (final, at_ms) index
+            // instead of reading the whole table for each run.
+            + "attempt_records WHERE final IN (0, 1) AND at_ms < ? LIMIT ?)";
+
     private final Path file;
     private final Connection writer;
     private final Connection reader;
+    private final WalCheckpointer checkpointer;
+    /**
+     * Held while the writer's connection is used. A lock rather than a monitor: the writer gives way inside it (parks),
+     * and on JDK 21 a virtual thread that parks inside {@code synchronized} keeps its carrier.
+     */
+    private final ReentrantLock writing = new ReentrantLock();
     /**
      * The inserts, compiled at first use and kept: compiling again for every batch was about a third of what a batch
      * of one record costs, which is every batch when traffic is sparse (benchmark.md, fifth pass). {@code insertRun}
-     * takes whole runs, {@code insertOne} the rows after the last whole run. Guarded by {@code this}.
+     * takes whole runs, {@code insertOne} the rows after the last whole run. Guarded by {@link #writing}.
      */
     private PreparedStatement insertRun;
     private PreparedStatement insertOne;
 
-    private SqliteRecordStore(Path file, Connection writer, Connection reader) {
+    private SqliteRecordStore(Path file, Connection writer, Connection reader, WalCheckpointer checkpointer) {
         this.file = file;
         this.writer = writer;
         this.reader = reader;
+        this.checkpointer = checkpointer;
     }
 
     /**
@@ -101,6 +118,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     public static SqliteRecordStore open(Path dataDir) {
         Path file = dataDir.resolve(FILE_NAME);
         Connection writer = null;
+        Connection reader = null;
         try {
             Files.createDirectories(dataDir);
             KeptNativeLibrary.use(nativeFolder(dataDir));
@@ -109,10 +127,16 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                 statement.execute("PRAGMA journal_mode=WAL");
                 // NORMAL in WAL mode survives a process crash; only a power cut may lose the last batches.
                 statement.execute("PRAGMA synchronous=NORMAL");
+                // The writer's commits never copy the log into the file: that copy ends with fsync, which would hold
+                // the writer's carrier for as long as the disk takes. WalCheckpointer does it on a thread of its own.
+                statement.execute("PRAGMA wal_autocheckpoint=0");
             }
             RecordSchema.migrate(writer);
-            return new SqliteRecordStore(file, writer, connect(file, false));
+            reader = connect(file, false);
+            var checkpointer = WalCheckpointer.start(connect(file, false), file);
+            return new SqliteRecordStore(file, writer, reader, checkpointer);
         } catch (IOException | SQLException | IllegalStateException e) {
+            closeQuietly(reader);
             closeQuietly(writer);
             throw new StoreUnavailableException("cannot open the record store " + file + ": " + oneLine(e));
         }
@@ -133,12 +157,20 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     @Override
     public void saveAll(List<AttemptRecord> records) {
-        saveAll(records, false);
+        saveAll(records, () -> { });
     }
 
-    /** @param behind records piled up: no yield between runs, so that the writer catches up before the queue drops */
     @Override
-    public synchronized void saveAll(List<AttemptRecord> records, boolean behind) {
+    public void saveAll(List<AttemptRecord> records, Runnable giveWay) {
+        writing.lock();
+        try {
+            saveAllLocked(records, giveWay);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void saveAllLocked(List<AttemptRecord> records, Runnable giveWay) {
         try {
             writer.setAutoCommit(false);
             try {
@@ -149,10 +181,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                         bind(insertRun, row * COLUMN_COUNT, records.get(start + row));
                     }
                     insertRun.executeUpdate();
-                    if (!behind) {
-                        // Let a request thread that waits for this core in before the next run.
-                        Thread.yield();
-                    }
+                    giveWay.run();
                 }
                 if (wholeRuns < records.size()) {
                     insertOne = prepared(insertOne, INSERT_ONE);
@@ -163,6 +192,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                     insertOne.executeBatch();
                 }
                 writer.commit();
+                checkpointer.committed();
             } catch (SQLException | RuntimeException e) {
                 writer.rollback();
                 // Compiled afresh next time: a failure may leave them unusable, or holding rows of this batch.
@@ -183,14 +213,32 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         return kept != null ? kept : writer.prepareStatement(sql);
     }
 
+    /** Runs of {@link #FORGET_ROWS_PER_RUN}, each its own transaction. */
     @Override
-    public synchronized void forgetBefore(Instant cutoff) {
-        try (var delete = writer.prepareStatement("DELETE FROM attempt_records WHERE at_ms < ?")) {
+    public int forgetBefore(Instant cutoff, int atMost, Runnable giveWay) {
+        int forgotten = 0;
+        writing.lock();
+        try (var delete = writer.prepareStatement(FORGET_RUN)) {
             delete.setLong(1, cutoff.toEpochMilli());
-            delete.executeUpdate();
+            while (forgotten < atMost) {
+                int run = Math.min(FORGET_ROWS_PER_RUN, atMost - forgotten);
+                delete.setInt(2, run);
+                int deleted = delete.executeUpdate();
+                forgotten += deleted;
+                if (deleted < run) {
+                    break;
+                }
+                giveWay.run();
+            }
         } catch (SQLException e) {
             throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
+        } finally {
+            writing.unlock();
         }
+        if (forgotten > 0) {
+            checkpointer.committed();
+        }
+        return forgotten;
     }
 
     @Override
@@ -357,9 +405,14 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     @Override
     public void close() {
+        checkpointer.stop();
         closeQuietly(reader);
-        synchronized (this) {
+        writing.lock();
+        try {
+            // The last connection to close copies what is left of the log into the file and removes the log.
             closeQuietly(writer);
+        } finally {
+            writing.unlock();
         }
     }
 

@@ -9,6 +9,7 @@ import dev.tokenproxy.domain.cooldown.CredentialKey;
 import dev.tokenproxy.domain.record.AttemptRecord;
 import dev.tokenproxy.domain.record.RecordOutcome;
 import dev.tokenproxy.domain.routing.InboundFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +42,10 @@ class SqliteRecordStoreTest {
             batch.add(record("req_%04d".formatted(i), i));
         }
         try (var store = SqliteRecordStore.open(dataDir)) {
-            store.saveAll(batch);
+            var givenWay = new java.util.concurrent.atomic.AtomicInteger();
+            store.saveAll(batch, givenWay::incrementAndGet);
 
+            assertThat(givenWay).as("once after each whole run").hasValue(3);
             for (int i = 0; i < count; i++) {
                 assertThat(store.recordsOf("req_%04d".formatted(i))).as("request %d", i).containsExactly(batch.get(i));
             }
@@ -66,8 +70,10 @@ class SqliteRecordStoreTest {
                     new TokenUsage(i, i + 1, i + 2, i + 3, i + 4), !failed));
         }
         try (var store = SqliteRecordStore.open(dataDir)) {
-            store.saveAll(batch);
+            var givenWay = new java.util.concurrent.atomic.AtomicInteger();
+            store.saveAll(batch, givenWay::incrementAndGet);
 
+            assertThat(givenWay).as("once after each whole run").hasValue(2);
             for (int i = 0; i < count; i++) {
                 assertThat(store.recordsOf("req_%04d".formatted(i))).as("request %d", i).containsExactly(batch.get(i));
             }
@@ -108,5 +114,88 @@ class SqliteRecordStoreTest {
             assertThat(store.recordsOf("req_after")).containsExactly(record("req_after", 3));
             assertThat(store.recordsOf("req_before")).containsExactly(record("req_before", 1));
         }
+    }
+
+    @Test
+    void forgettingTakesOnlyOldRecordsAndAtMostTheAskedNumber() {
+        Instant cutoff = Instant.parse("2026-12-01T00:00:00Z");
+        int old = 2 * SqliteRecordStore.FORGET_ROWS_PER_RUN + 7;
+        var batch = new ArrayList<AttemptRecord>();
+        for (int i = 0; i < old; i++) {
+            batch.add(at("req_old_%04d".formatted(i), cutoff.minusSeconds(old - i)));
+        }
+        batch.add(at("req_at_cutoff", cutoff));
+        batch.add(at("req_new", cutoff.plusSeconds(1)));
+        try (var store = SqliteRecordStore.open(dataDir)) {
+            store.saveAll(batch);
+
+            assertThat(store.forgetBefore(cutoff, 100, () -> { })).isEqualTo(100);
+            assertThat(store.recordsOf("req_old_0099")).as("the oldest go first").isEmpty();
+            assertThat(store.recordsOf("req_old_0100")).hasSize(1);
+            // More than one run of the statement, and fewer than asked: none older is left.
+            var givenWay = new java.util.concurrent.atomic.AtomicInteger();
+            assertThat(store.forgetBefore(cutoff, 10_000, givenWay::incrementAndGet)).isEqualTo(old - 100);
+            assertThat(givenWay).as("between runs of the delete").hasValue(1);
+            assertThat(store.forgetBefore(cutoff, 10_000, () -> { })).isZero();
+
+            assertThat(store.recordsOf("req_old_%04d".formatted(old - 1))).isEmpty();
+            assertThat(store.recordsOf("req_at_cutoff")).hasSize(1);
+            assertThat(store.recordsOf("req_new")).hasSize(1);
+        }
+    }
+
+    /** Each run of a sweep finds the old rows by the index: reading the whole table for every run would not end. */
+    @Test
+    void forgettingFindsOldRecordsByTheIndexNotByReadingTheTable() throws Exception {
+        try (var store = SqliteRecordStore.open(dataDir);
+             var connection = DriverManager.getConnection(
+                     "jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME));
+             var explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + SqliteRecordStore.FORGET_RUN)) {
+            explain.setLong(1, 0);
+            explain.setInt(2, 1);
+            var plan = new ArrayList<String>();
+            try (var rows = explain.executeQuery()) {
+                while (rows.next()) {
+                    plan.add(rows.getString("detail"));
+                }
+            }
+
+            assertThat(plan).anyMatch(step -> step.contains("USING COVERING INDEX attempt_records_final"))
+                    .noneMatch(step -> step.startsWith("SCAN attempt_records"));
+        }
+    }
+
+    /**
+     * The writer's commits leave the log for a checkpointer of its own (the writer is a virtual thread, and the copy
+     * ends with fsync): the rows reach the database file itself within a moment, and the writer's connection never
+     * copies by itself.
+     */
+    @Test
+    void committedRecordsReachTheFileWithoutTheWriterCopyingThem() throws Exception {
+        Path file = dataDir.resolve(SqliteRecordStore.FILE_NAME);
+        var batch = new ArrayList<AttemptRecord>();
+        // More than SQLite's 1,000 pages of log after which a commit would copy them itself.
+        for (int i = 0; i < 60_000; i++) {
+            batch.add(record("req_%05d".formatted(i), i));
+        }
+        try (var store = SqliteRecordStore.open(dataDir)) {
+            long empty = Files.size(file);
+            store.saveAll(batch);
+            assertThat(Files.size(file)).as("the commit itself copied nothing").isEqualTo(empty);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Files.size(file) < empty + 1_000_000 && System.nanoTime() < deadline) {
+                // The checkpointer wakes once a second; no event tells a test when it has copied.
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+
+            assertThat(Files.size(file)).isGreaterThanOrEqualTo(empty + 1_000_000);
+        }
+    }
+
+    private static AttemptRecord at(String requestId, Instant at) {
+        return new AttemptRecord(requestId, 1, at, InboundFormat.CHAT, "gpt-4o-mini", Optional.of("gpt-4o-mini"),
+                Optional.of(new CredentialKey("bench", "key-1")), 200, RecordOutcome.SUCCESS, Optional.empty(),
+                Optional.empty(), true, Optional.empty(), Duration.ofMillis(4), TokenUsage.NONE, true);
     }
 }

@@ -14,14 +14,18 @@ public interface RecordStorePort {
     void saveAll(List<AttemptRecord> records);
 
     /**
-     * Keeps {@code records} as {@link #saveAll(List)} does. {@code behind} says that records piled up while the last
-     * batch was written: a store that lets requests go first between parts of a batch should not do so now, or on a
-     * busy core the writer never catches up and the queue drops records.
+     * Keeps {@code records} as {@link #saveAll(List)} does, calling {@code giveWay} between the parts of a long write
+     * (runs of rows), where the writer lets requests go first unless records are piling up.
      */
-    default void saveAll(List<AttemptRecord> records, boolean behind) {
+    default void saveAll(List<AttemptRecord> records, Runnable giveWay) {
         saveAll(records);
     }
 
-    /** Forgets records older than {@code cutoff} (the retention setting). */
-    void forgetBefore(Instant cutoff);
+    /**
+     * Forgets at most {@code atMost} records older than {@code cutoff} (the retention setting), calling {@code giveWay}
+     * between the parts of the work, and says how many it forgot: fewer than {@code atMost} means none older are left.
+     * A caller repeats it, writing new records between calls, so that an hour's worth of old records never holds the
+     * writer, or the core it runs on, in one go.
+     */
+    int forgetBefore(Instant cutoff, int atMost, Runnable giveWay);
 }
