@@ -281,6 +281,7 @@ class RecordQueueTest {
         var queued = new CountDownLatch(1);
         var cutoffs = new CopyOnWriteArrayList<Instant>();
         var saved = new CountDownLatch(1);
+        var swept = new CountDownLatch(1);
         RecordStorePort store = new RecordStorePort() {
             private int left = old;
 
@@ -300,6 +301,9 @@ class RecordQueueTest {
                 int forgotten = Math.min(atMost, left);
                 left -= forgotten;
                 events.add("forget " + forgotten + " of at most " + atMost);
+                if (forgotten < atMost) {
+                    swept.countDown();
+                }
                 return forgotten;
             }
         };
@@ -312,6 +316,8 @@ class RecordQueueTest {
         // The gathering window is an hour: only a writer that does not gather while it sweeps writes this record
         // before the close.
         assertThat(saved.await(10, TimeUnit.SECONDS)).isTrue();
+        // A close does not wait for a sweep (the next start sweeps again): let this one finish first.
+        assertThat(swept.await(10, TimeUnit.SECONDS)).isTrue();
         queue.close();
 
         assertThat(events).startsWith("forget " + perTurn + " of at most " + perTurn, "save during-the-sweep");

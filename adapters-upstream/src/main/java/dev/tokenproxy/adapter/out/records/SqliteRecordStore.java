@@ -33,7 +33,8 @@ import org.sqlite.SQLiteOpenMode;
 /**
  * Attempt records in an embedded SQLite file under {@code data_dir}, migrated when opened. One connection writes (the
  * record queue's thread), another reads (admin requests); WAL lets the reader run while a batch is written. A third,
- * on a thread of its own, copies the write-ahead log into the file ({@link WalCheckpointer}).
+ * on a platform thread of its own, copies the write-ahead log into the file while the writer waits
+ * ({@link WalCheckpointer}).
  */
 public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort, AutoCloseable {
 
@@ -133,7 +134,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
             }
             RecordSchema.migrate(writer);
             reader = connect(file, false);
-            var checkpointer = WalCheckpointer.start(connect(file, false), file);
+            var checkpointer = new WalCheckpointer(connect(file, false), file);
             return new SqliteRecordStore(file, writer, reader, checkpointer);
         } catch (IOException | SQLException | IllegalStateException e) {
             closeQuietly(reader);
@@ -192,7 +193,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                     insertOne.executeBatch();
                 }
                 writer.commit();
-                checkpointer.committed();
+                checkpointer.committed(records.size());
             } catch (SQLException | RuntimeException e) {
                 writer.rollback();
                 // Compiled afresh next time: a failure may leave them unusable, or holding rows of this batch.
@@ -224,6 +225,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                 int run = Math.min(FORGET_ROWS_PER_RUN, atMost - forgotten);
                 delete.setInt(2, run);
                 int deleted = delete.executeUpdate();
+                checkpointer.committed(deleted);
                 forgotten += deleted;
                 if (deleted < run) {
                     break;
@@ -234,9 +236,6 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
             throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
         } finally {
             writing.unlock();
-        }
-        if (forgotten > 0) {
-            checkpointer.committed();
         }
         return forgotten;
     }

@@ -4,55 +4,94 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Copies the store's write-ahead log into its file, on a platform thread and a connection of its own, once a second
- * when something was committed. SQLite would otherwise do it within a writer's commit every 1,000 pages of log, and
- * end it with fsync: the record writer is a virtual thread (ADR 0021), and a native call that waits for the disk holds
- * its carrier, on a one-core gateway every request's. A passive checkpoint never waits for the writer or a reader;
- * what a reader still looks at is copied the next time.
+ * Copies the store's write-ahead log into its file once enough has been committed, on a platform thread and a
+ * connection of its own, while the writer waits. SQLite would otherwise do it within a writer's commit every 1,000
+ * pages of log, ending with {@code fsync}: the record writer is a virtual thread (ADR 0021), and a native call that
+ * waits for the disk holds its carrier, on a one-core gateway every request's. Waiting for a platform thread, the
+ * writer leaves its carrier free.
+ *
+ * <p>The checkpoint truncates the log. Passive checkpoints, once a second beside the writer or after enough commits
+ * while it waited, copied the whole log each time but the log never started again from its beginning: it grew to
+ * 135 MB in the two seconds of one retention sweep, and to 48 MB in {@code SqliteRecordStoreTest}. A truncating
+ * checkpoint waits for readers that still look at the log; its connection waits {@link #READER_WAIT_MILLIS} at most,
+ * then leaves the truncation to the next one, so that a long admin query never holds the writer.
  */
 final class WalCheckpointer {
 
     private static final System.Logger LOG = System.getLogger(WalCheckpointer.class.getName());
-    static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** Rows written or deleted between checkpoints: about SQLite's own 1,000 pages (4 MB) of log. */
+    static final int ROWS_PER_CHECKPOINT = 32_768;
+    /**
+     * Commits between checkpoints, for small ones: a quiet gateway commits a few rows at a time, and a retention sweep
+     * commits every 128 deleted rows, each rewriting pages of three trees.
+     */
+    static final int COMMITS_PER_CHECKPOINT = 64;
+    /** How long a checkpoint waits for readers of the log before it leaves the truncation to the next one. */
+    static final int READER_WAIT_MILLIS = 50;
 
     private final Connection connection;
     private final Path file;
-    private final AtomicLong commits = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean stopped;
-    /** {@link #commits} at the last checkpoint. Used by the checkpointer's thread only. */
-    private long copied;
+    private final ExecutorService thread =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("record-checkpointer").daemon(true).factory());
+    /** Since the last checkpoint; used under the store's writing lock only. */
+    private int rows;
+    private int commits;
     private boolean failing;
 
-    private WalCheckpointer(Connection connection, Path file) {
+    /** @param connection a connection of its own to {@code file}, which it owns from now on and closes at stop */
+    WalCheckpointer(Connection connection, Path file) throws SQLException {
         this.connection = connection;
         this.file = file;
-        this.thread = Thread.ofPlatform().name("record-checkpointer").daemon(true).unstarted(this::run);
+        try (var statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout=" + READER_WAIT_MILLIS);
+        }
     }
 
-    /** Starts checkpointing {@code file} through {@code connection}, which it owns from now on and closes at stop. */
-    static WalCheckpointer start(Connection connection, Path file) {
-        var checkpointer = new WalCheckpointer(connection, file);
-        checkpointer.thread.start();
-        return checkpointer;
+    /**
+     * Called after each commit of {@code changedRows}; copies the log into the file when enough has gathered, and
+     * returns when that is done.
+     */
+    void committed(int changedRows) {
+        rows += changedRows;
+        commits++;
+        if (rows < ROWS_PER_CHECKPOINT && commits < COMMITS_PER_CHECKPOINT) {
+            return;
+        }
+        rows = 0;
+        commits = 0;
+        try {
+            thread.submit(this::checkpoint).get();
+            failing = false;
+        } catch (ExecutionException e) {
+            // Once per spell of failures: a broken disk must not write a line per checkpoint.
+            if (!failing) {
+                LOG.log(Level.ERROR, "record store " + file + ": cannot copy the write-ahead log into the file, "
+                        + "it grows until this succeeds: " + e.getCause().getMessage());
+            }
+            failing = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** Called after each commit: there is log to copy. */
-    void committed() {
-        commits.incrementAndGet();
+    private Void checkpoint() throws SQLException {
+        try (var statement = connection.createStatement();
+             var result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            return null;
+        }
     }
 
     /** Stops the thread and closes the connection; the writer's own close then copies the rest. */
     void stop() {
-        stopped = true;
-        LockSupport.unpark(thread);
+        thread.shutdown();
         try {
-            thread.join(Duration.ofSeconds(10));
+            thread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -60,28 +99,6 @@ final class WalCheckpointer {
             connection.close();
         } catch (SQLException ignored) {
             // Stopping: nothing is left to do with an error, and the writer's close checkpoints anyway.
-        }
-    }
-
-    private void run() {
-        while (!stopped) {
-            LockSupport.parkNanos(this, INTERVAL.toNanos());
-            long seen = commits.get();
-            if (stopped || seen == copied) {
-                continue;
-            }
-            try (var statement = connection.createStatement();
-                 var result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                copied = seen;
-                failing = false;
-            } catch (SQLException e) {
-                // Once per spell of failures: a broken disk must not write a line every second.
-                if (!failing) {
-                    LOG.log(Level.ERROR, "record store " + file + ": cannot copy the write-ahead log into the file, "
-                            + "it grows until this succeeds: " + e.getMessage());
-                }
-                failing = true;
-            }
         }
     }
 }
