@@ -404,10 +404,11 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     @Override
     public void close() {
-        checkpointer.stop();
         closeQuietly(reader);
         writing.lock();
         try {
+            // Under the lock: a write still under way may hand the checkpointer one more checkpoint.
+            checkpointer.stop();
             // The last connection to close copies what is left of the log into the file and removes the log.
             closeQuietly(writer);
         } finally {
