@@ -90,6 +90,8 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     private volatile boolean closed;
     /** The writer waits for a request to end before its next run ({@link #giveWay()}). */
     private volatile boolean givingWay;
+    /** A request ended while the writer gave way. */
+    private volatile boolean requestEnded;
     private Instant nextSweep = Instant.MIN;
     /** The cutoff of the sweep under way, or null between sweeps. Used by the writer only. */
     private Instant sweepCutoff;
@@ -131,6 +133,7 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         }
         if (givingWay) {
             // From a request's own thread, so the writer joins the queue of its carrier, behind what is ready there.
+            requestEnded = true;
             LockSupport.unpark(writer);
         }
         var copy = List.copyOf(records);
@@ -243,8 +246,14 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
         if (closed || waiting.get() > BEHIND_REQUESTS) {
             return;
         }
+        requestEnded = false;
         givingWay = true;
-        LockSupport.parkNanos(this, giveWayNanos);
+        // A permit left by an earlier wake (the first record of a gathering) must not cut the wait short.
+        long deadline = System.nanoTime() + giveWayNanos;
+        long left;
+        while (!requestEnded && !closed && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+        }
         givingWay = false;
     }
 
