@@ -183,6 +183,24 @@ class SqliteRecordStoreTest {
     }
 
     /**
+     * After a checkpoint the log holds one frame, written by the checkpointer: SQLite syncs a log's header when a commit
+     * begins it again, and the checkpointer's platform thread, not the writer's carrier, is where that may wait.
+     */
+    @Test
+    void theCheckpointerBeginsTheEmptiedLog() throws Exception {
+        Path wal = dataDir.resolve(SqliteRecordStore.FILE_NAME + "-wal");
+        try (var store = SqliteRecordStore.open(dataDir);
+             var connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME));
+             var statement = connection.createStatement();
+             var pageSize = statement.executeQuery("PRAGMA page_size")) {
+            store.saveAll(batch("large", WalCheckpointer.ROWS_PER_CHECKPOINT));
+
+            // The log's header (32 bytes), then one frame: its own header (24) and a page.
+            assertThat(Files.size(wal)).as("the log after the checkpoint").isEqualTo(32 + 24 + pageSize.getLong(1));
+        }
+    }
+
+    /**
      * The log starts again from its beginning after a checkpoint that copied all of it: a sweep of many small deletes
      * (each its own commit) must not leave a log that grew with every one of them.
      */
