@@ -182,12 +182,17 @@ case $mode in
     perf sched record -C 0 -o "$out/sched.data" -- sleep 5 > /dev/null 2>&1
     wait "$loader"
     echo "proxy: $(grep -E '^ +(50|90|99)%' "$out/proxy.txt" | awk '{printf "p%s %s  ", $1, $2}' | tr -d '%')"
-    # timehist columns: time, cpu, task, wait, scheduling delay, run time (ms); task names may hold spaces.
+    # timehist columns: time, cpu, task, wait, scheduling delay, run time (ms); task names may hold spaces. On JDK 25
+    # the scheduler's timer thread is a "ForkJoinPool-1-" too (delayScheduler): the carrier is the one that ran most.
     perf sched timehist -i "$out/sched.data" -C 0 2> /dev/null | awk 'NR > 3 {
-        name = substr($0, 25, 30); sub(/\[.*/, "", name); gsub(/ +$/, "", name); run[name] += $NF
-        if (name ~ /^ForkJoinPool/ && $(NF - 1) > 1) { waits++; if ($(NF - 1) > 2) long++ } }
-      END { printf "in 5 s: the request carrier waited > 1 ms for the core %d times (> 2 ms: %d)\nrun time (ms):", waits, long
-        for (n in run) if (run[n] >= 5) printf " %s=%.0f", n, run[n]; print "" }'
+        task = substr($0, 25, 30); name = task; sub(/\[.*/, "", name); gsub(/ +$/, "", name); run[name] += $NF
+        if (name ~ /^ForkJoinPool/) { tid = task; sub(/.*\[/, "", tid); sub(/[\/\]].*/, "", tid)
+          ran[tid] += $NF; if ($(NF - 1) > 1) { waits[tid]++; if ($(NF - 1) > 2) long[tid]++ } } }
+      END { for (t in ran) if (ran[t] > most) { most = ran[t]; carrier = t }
+        for (t in ran) if (t != carrier) { timer_waits += waits[t] }
+        printf "in 5 s: the request carrier waited > 1 ms for the core %d times (> 2 ms: %d); the scheduler'"'"'s timer %d times\n",
+          waits[carrier], long[carrier], timer_waits
+        printf "run time (ms):"; for (n in run) if (run[n] >= 5) printf " %s=%.0f", n, run[n]; print "" }'
     echo "CPU stolen by the host: $(stolen_since "${host0[@]}")"
     ;;
   *)
