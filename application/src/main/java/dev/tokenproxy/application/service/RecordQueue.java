@@ -54,12 +54,21 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
      */
     static final int GATHER_REQUESTS = 256;
     /**
-     * More requests than this waiting means records are piling up: the writer stops giving way to requests between the
-     * runs of a write until they are fewer again. A writer that gave way between all the parts of every batch got too
-     * little of a saturated core at ~40k requests a second and dropped 4,001 requests' records in three seconds
-     * (benchmark.md, sixteenth pass); at a steady rate the queue stays near one gathering, and the giving way remains.
+     * More requests than this waiting means records are piling up: the writer gives way to requests only every
+     * {@link #RUNS_PER_TURN_WHEN_BEHIND} runs of a write until they are fewer again. A writer that gave way between all
+     * the parts of every batch got too little of a saturated core at ~40k requests a second and dropped 4,001
+     * requests' records in three seconds (benchmark.md, sixteenth pass); at a steady rate the queue stays near one
+     * gathering, and the giving way after every run remains.
      */
     static final int BEHIND_REQUESTS = 2 * GATHER_REQUESTS;
+    /**
+     * Runs of a write between two turns given to requests while records pile up (~1 ms of writing). Not giving way at
+     * all held a one-core gateway's requests for the whole catch-up: the records that gathered while the writer waited
+     * for a checkpoint (40-90 ms at one busy connection) took 10-24 ms to write, and every request waited for it
+     * (benchmark.md, nineteenth pass). Giving way once a millisecond still leaves the writer most of a saturated core's
+     * spare time.
+     */
+    static final int RUNS_PER_TURN_WHEN_BEHIND = 16;
     /**
      * The longest the writer gives way for between two runs of a write, when no request ends meanwhile to wake it
      * (which means the requests are few).
@@ -92,6 +101,8 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     private volatile boolean givingWay;
     /** A request ended while the writer gave way. */
     private volatile boolean requestEnded;
+    /** Runs written since the writer last gave way while behind. Used by the writer only. */
+    private int runsSinceTurn;
     private Instant nextSweep = Instant.MIN;
     /** The cutoff of the sweep under way, or null between sweeps. Used by the writer only. */
     private Instant sweepCutoff;
@@ -235,17 +246,18 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     }
 
     /**
-     * Between two runs of a write, waits until a request ends (or {@link #GIVE_WAY_AT_MOST}), unless records are
-     * piling up or the queue is closing. A yield would not do: a virtual thread that yields while its carrier's queue
+     * Between two runs of a write, waits until a request ends (or {@link #GIVE_WAY_AT_MOST}), unless the queue is
+     * closing; while records pile up, only every {@link #RUNS_PER_TURN_WHEN_BEHIND} runs. A yield would not do: a virtual thread that yields while its carrier's queue
      * is empty is resubmitted from outside, and under load the JDK's scheduler (25) takes such threads only when that
      * queue runs dry (see WakeupHeartbeat): batches that gave way by yielding took 30-140 ms at 64 connections, and
      * the queue filled. A request that ends wakes the writer from within, so it takes its turn behind the requests
      * already ready.
      */
     private void giveWay() {
-        if (closed || waiting.get() > BEHIND_REQUESTS) {
+        if (closed || waiting.get() > BEHIND_REQUESTS && ++runsSinceTurn < RUNS_PER_TURN_WHEN_BEHIND) {
             return;
         }
+        runsSinceTurn = 0;
         requestEnded = false;
         givingWay = true;
         // A permit left by an earlier wake (the first record of a gathering) must not cut the wait short.
