@@ -199,21 +199,11 @@ class RecordQueueTest {
     @Test
     void aBacklogIsWrittenWithoutGivingWayAfterEveryRun() throws InterruptedException {
         var store = new GatedStore();
-        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofMillis(1),
-                Duration.ofHours(1)).start();
-        queue.accept(List.of(record("first")));
-        assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
-
-        // The store is slow with that write: more than BEHIND_REQUESTS pile up behind it, and none ends after them.
-        int piled = RecordQueue.BEHIND_REQUESTS + 10;
-        for (int i = 0; i < piled; i++) {
-            queue.accept(List.of(record("p" + i)));
-        }
-        store.gate.countDown();
+        var queue = queueBehindASlowWrite(store);
 
         assertThat(store.wrote.await(10, TimeUnit.SECONDS)).as("written without waiting for a request").isTrue();
         queue.close();
-        assertThat(store.saved).hasSize(1 + piled);
+        assertThat(store.saved).hasSize(1 + PILED);
     }
 
     /**
@@ -224,22 +214,33 @@ class RecordQueueTest {
     void aBacklogStillGivesWayEverySoManyRuns() throws InterruptedException {
         var store = new GatedStore();
         store.runs = RecordQueue.RUNS_PER_TURN_WHEN_BEHIND;
-        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofMillis(1),
-                Duration.ofHours(1)).start();
-        queue.accept(List.of(record("first")));
-        assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
-        int piled = RecordQueue.BEHIND_REQUESTS + 10;
-        for (int i = 0; i < piled; i++) {
-            queue.accept(List.of(record("p" + i)));
-        }
-        store.gate.countDown();
+        var queue = queueBehindASlowWrite(store);
         assertThat(store.wrote.await(200, TimeUnit.MILLISECONDS)).as("giving way after the last run").isFalse();
 
         queue.accept(List.of(record("last")));
 
         assertThat(store.wrote.await(10, TimeUnit.SECONDS)).isTrue();
         queue.close();
-        assertThat(store.saved).hasSize(2 + piled);
+        assertThat(store.saved).hasSize(2 + PILED);
+    }
+
+    /** More than BEHIND_REQUESTS requests' records, queued while the store is slow with the first one's. */
+    private static final int PILED = RecordQueue.BEHIND_REQUESTS + 10;
+
+    /**
+     * A queue whose writer gives way for an hour unless a request ends, with {@link #PILED} requests queued behind a
+     * write of one that the store then lets go on; none ends after them.
+     */
+    private static RecordQueue queueBehindASlowWrite(GatedStore store) throws InterruptedException {
+        var queue = new RecordQueue(store, 10_000, Duration.ofDays(30), CLOCK, Duration.ofMillis(1),
+                Duration.ofHours(1)).start();
+        queue.accept(List.of(record("first")));
+        assertThat(store.writing.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < PILED; i++) {
+            queue.accept(List.of(record("p" + i)));
+        }
+        store.gate.countDown();
+        return queue;
     }
 
     @Test
