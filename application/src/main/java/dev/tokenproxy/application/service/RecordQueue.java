@@ -64,7 +64,7 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
     /**
      * Runs of a write between two turns given to requests while records pile up (~1 ms of writing). Not giving way at
      * all held a one-core gateway's requests for the whole catch-up: the records that gathered while the writer waited
-     * for a checkpoint (40-90 ms at one busy connection) took 10-24 ms to write, and every request waited for it
+     * for a checkpoint (17-90 ms at one busy connection) took 10-24 ms to write, and every request waited for it
      * (benchmark.md, nineteenth pass). Giving way once a millisecond still leaves the writer most of a saturated core's
      * spare time.
      */
@@ -247,11 +247,11 @@ public final class RecordQueue implements RecordSink, AutoCloseable {
 
     /**
      * Between two runs of a write, waits until a request ends (or {@link #GIVE_WAY_AT_MOST}), unless the queue is
-     * closing; while records pile up, only every {@link #RUNS_PER_TURN_WHEN_BEHIND} runs. A yield would not do: a virtual thread that yields while its carrier's queue
-     * is empty is resubmitted from outside, and under load the JDK's scheduler (25) takes such threads only when that
-     * queue runs dry (see WakeupHeartbeat): batches that gave way by yielding took 30-140 ms at 64 connections, and
-     * the queue filled. A request that ends wakes the writer from within, so it takes its turn behind the requests
-     * already ready.
+     * closing; while records pile up, only every {@link #RUNS_PER_TURN_WHEN_BEHIND} runs. A yield would not do: a
+     * virtual thread that yields while its carrier's queue is empty is resubmitted from outside, and under load the
+     * JDK's scheduler (25) takes such threads only when that queue runs dry (see WakeupHeartbeat): batches that gave
+     * way by yielding took 30-140 ms at 64 connections, and the queue filled. A request that ends wakes the writer from
+     * within, so it takes its turn behind the requests already ready.
      */
     private void giveWay() {
         if (closed || waiting.get() > BEHIND_REQUESTS && ++runsSinceTurn < RUNS_PER_TURN_WHEN_BEHIND) {

@@ -195,7 +195,7 @@ class RecordQueueTest {
         assertThat(store.saved).extracting(AttemptRecord::requestId).containsExactly("first", "second", "third");
     }
 
-    /** Records piling up while a write was slow: the writer gives way only every so many runs until they are written. */
+    /** Records piling up while a write was slow: the writer gives way only every so many runs until written. */
     @Test
     void aBacklogIsWrittenWithoutGivingWayAfterEveryRun() throws InterruptedException {
         var store = new GatedStore();

@@ -103,7 +103,8 @@ final class WalCheckpointer {
      * header when a commit begins it again after a checkpoint: on the writer's connection that was a native call
      * waiting for the disk on a carrier, ~1 ms after every checkpoint and 39-62 ms when the disk was busy with the
      * checkpoint's own syncs (benchmark.md, nineteenth pass). {@code user_version} is not used by the schema
-     * ({@link RecordSchema} keeps its own table); setting it rewrites the file's first page, the smallest write there is.
+     * ({@link RecordSchema} keeps its own table); setting it rewrites the file's first page, the smallest write there
+     * is.
      */
     private static void beginTheLog(Statement statement) throws SQLException {
         statement.execute("PRAGMA user_version=0");

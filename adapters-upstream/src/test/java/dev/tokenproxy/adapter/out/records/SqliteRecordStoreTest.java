@@ -183,14 +183,15 @@ class SqliteRecordStoreTest {
     }
 
     /**
-     * After a checkpoint the log holds one frame, written by the checkpointer: SQLite syncs a log's header when a commit
-     * begins it again, and the checkpointer's platform thread, not the writer's carrier, is where that may wait.
+     * After a checkpoint the log holds one frame, written by the checkpointer: SQLite syncs a log's header when a
+     * commit begins it again, and the checkpointer's platform thread, not the writer's carrier, is where that may wait.
      */
     @Test
     void theCheckpointerBeginsTheEmptiedLog() throws Exception {
         Path wal = dataDir.resolve(SqliteRecordStore.FILE_NAME + "-wal");
         try (var store = SqliteRecordStore.open(dataDir);
-             var connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME));
+             var connection = DriverManager.getConnection(
+                     "jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME));
              var statement = connection.createStatement();
              var pageSize = statement.executeQuery("PRAGMA page_size")) {
             store.saveAll(batch("large", WalCheckpointer.ROWS_PER_CHECKPOINT));
