@@ -33,8 +33,8 @@ import org.sqlite.SQLiteOpenMode;
 /**
  * Attempt records in an embedded SQLite file under {@code data_dir}, migrated when opened. One connection writes (the
  * record queue's thread), another reads (admin requests); WAL lets the reader run while a batch is written. A third,
- * on a platform thread of its own, copies the write-ahead log into the file while the writer waits
- * ({@link WalCheckpointer}).
+ * on a platform thread of its own, copies the write-ahead log into the file beside the writer, and truncates it while
+ * the writer waits ({@link WalCheckpointer}).
  */
 public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort, AutoCloseable {
 
@@ -172,6 +172,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     }
 
     private void saveAllLocked(List<AttemptRecord> records, Runnable giveWay) {
+        checkpointer.beforeWrite(giveWay);
         try {
             writer.setAutoCommit(false);
             try {
@@ -193,7 +194,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                     insertOne.executeBatch();
                 }
                 writer.commit();
-                checkpointer.committed(records.size());
+                checkpointer.committed(records.size(), giveWay);
             } catch (SQLException | RuntimeException e) {
                 writer.rollback();
                 // Compiled afresh next time: a failure may leave them unusable, or holding rows of this batch.
@@ -207,6 +208,16 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
             }
         } catch (SQLException e) {
             throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
+        }
+    }
+
+    /** Waits for the checkpointer's copy under way, if any: for tests, which cannot otherwise tell when it ends. */
+    void awaitCheckpointCopy() throws Exception {
+        writing.lock();
+        try {
+            checkpointer.awaitCopy();
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -224,8 +235,9 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
             while (forgotten < atMost) {
                 int run = Math.min(FORGET_ROWS_PER_RUN, atMost - forgotten);
                 delete.setInt(2, run);
+                checkpointer.beforeWrite(giveWay);
                 int deleted = delete.executeUpdate();
-                checkpointer.committed(deleted);
+                checkpointer.committed(deleted, giveWay);
                 forgotten += deleted;
                 if (deleted < run) {
                     break;

@@ -8,21 +8,26 @@ import java.sql.Statement;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Copies the store's write-ahead log into its file once enough has been committed, on a platform thread and a
- * connection of its own, while the writer waits. SQLite would otherwise do it within a writer's commit every 1,000
- * pages of log, ending with {@code fsync}: the record writer is a virtual thread (ADR 0021), and a native call that
- * waits for the disk holds its carrier, on a one-core gateway every request's. Waiting for a platform thread, the
- * writer leaves its carrier free.
+ * connection of its own. SQLite would otherwise do it within a writer's commit every 1,000 pages of log, ending with
+ * {@code fsync}: the record writer is a virtual thread (ADR 0021), and a native call that waits for the disk holds its
+ * carrier, on a one-core gateway every request's.
  *
- * <p>The checkpoint truncates the log. Passive checkpoints, once a second beside the writer or after enough commits
- * while it waited, copied the whole log each time but the log never started again from its beginning: it grew to
- * 135 MB in the two seconds of one retention sweep, and to 48 MB in {@code SqliteRecordStoreTest}. A truncating
- * checkpoint waits for readers that still look at the log; its connection waits {@link #READER_WAIT_MILLIS} at most,
- * then leaves the truncation to the next one, so that a long admin query never holds the writer. After truncating, it
- * writes the new log's first frame itself ({@link #beginTheLog}), since SQLite syncs the header of a log begun again.
+ * <p>Each cycle has two steps. The copy ({@code PASSIVE}: two syncs and the copy of every page, most of the work) runs
+ * beside the writer, which goes on committing. Then, before the writer's next transaction, the log is truncated while
+ * the writer waits, so that it starts again from its beginning; that checkpoint has only the pages committed meanwhile
+ * to copy. The writer waited for whole checkpoints before, and records gathered meanwhile: 50-58 ms at the median, up
+ * to 250 ms, now 3-7 ms, up to 18 ms (benchmark.md, twentieth pass). Passive checkpoints alone never started the log
+ * again: it grew to 135 MB in the two seconds of one retention sweep.
+ *
+ * <p>A truncating checkpoint waits for readers that still look at the log; its connection waits
+ * {@link #READER_WAIT_MILLIS} at most, then leaves the truncation to the next cycle, so that a long admin query never
+ * holds the writer. After truncating, it writes the new log's first frame itself ({@link #beginTheLog}), since SQLite
+ * syncs the header of a log begun again, and the writer's first commit would otherwise do that on its carrier.
  */
 final class WalCheckpointer {
 
@@ -34,6 +39,8 @@ final class WalCheckpointer {
      * commits every 128 deleted rows, each rewriting pages of three trees.
      */
     static final int COMMITS_PER_CHECKPOINT = 64;
+    /** Turns the writer gives way for while it waits for the checkpointer, ~1 ms each while requests flow. */
+    static final int TURNS_BEFORE_BLOCKING = 1_000;
     /** How long a checkpoint waits for readers of the log before it leaves the truncation to the next one. */
     static final int READER_WAIT_MILLIS = 50;
 
@@ -41,9 +48,11 @@ final class WalCheckpointer {
     private final Path file;
     private final ExecutorService thread =
             Executors.newSingleThreadExecutor(Thread.ofPlatform().name("record-checkpointer").daemon(true).factory());
-    /** Since the last checkpoint; used under the store's writing lock only. */
+    /** Since the last copy began; these and {@link #copying} are used under the store's writing lock only. */
     private int rows;
     private int commits;
+    /** The copy beside the writer, until the log has been truncated after it; null between cycles. */
+    private Future<?> copying;
     private boolean failing;
 
     /** @param connection a connection of its own to {@code file}, which it owns from now on and closes at stop */
@@ -58,10 +67,21 @@ final class WalCheckpointer {
     }
 
     /**
-     * Called after each commit of {@code changedRows}; copies the log into the file when enough has gathered, and
-     * returns when that is done.
+     * Called before each of the writer's transactions: when the copy beside the writer is done, truncates the log now,
+     * before a commit can begin it again itself (and sync its header on the writer's carrier). Returns when done.
      */
-    void committed(int changedRows) {
+    void beforeWrite(Runnable giveWay) {
+        if (copying != null && copying.isDone()) {
+            truncate(giveWay);
+        }
+    }
+
+    /**
+     * Called after each commit of {@code changedRows}; begins a copy when enough has gathered since the last one.
+     *
+     * @param giveWay what the writer does while it waits, as between the runs of a write
+     */
+    void committed(int changedRows, Runnable giveWay) {
         rows += changedRows;
         commits++;
         if (rows < ROWS_PER_CHECKPOINT && commits < COMMITS_PER_CHECKPOINT) {
@@ -69,9 +89,47 @@ final class WalCheckpointer {
         }
         rows = 0;
         commits = 0;
+        if (copying == null) {
+            copying = thread.submit(this::copy);
+        } else {
+            // A whole cycle's worth more while the copy still runs (a disk slower than the writer): the log's growth
+            // is bounded by waiting for it here.
+            truncate(giveWay);
+        }
+    }
+
+    /** Waits for the copy under way, if any, without truncating: for tests, which cannot tell when it ends. */
+    void awaitCopy() throws ExecutionException, InterruptedException {
+        if (copying != null) {
+            copying.get();
+        }
+    }
+
+    /** Waits for the copy under way, then truncates the log on the checkpointer's thread. */
+    private void truncate(Runnable giveWay) {
+        Future<?> copy = copying;
+        copying = null;
+        if (awaited(copy, giveWay)) {
+            awaited(thread.submit(this::truncateAndBegin), giveWay);
+        }
+    }
+
+    /**
+     * Waits for {@code work} by giving way until it is done: a request that ends wakes the writer from within its
+     * carrier. Blocked on the future, the writer would be woken by the checkpointer's platform thread, from outside the
+     * carriers, and the JDK's scheduler takes such threads only once its carrier's own queue runs dry (see
+     * RecordQueue). After {@link #TURNS_BEFORE_BLOCKING} turns (a closing queue gives none), it blocks.
+     *
+     * @return whether the work succeeded; a failure is logged once per spell of failures
+     */
+    private boolean awaited(Future<?> work, Runnable giveWay) {
+        for (int turns = 0; turns < TURNS_BEFORE_BLOCKING && !work.isDone(); turns++) {
+            giveWay.run();
+        }
         try {
-            thread.submit(this::checkpoint).get();
+            work.get();
             failing = false;
+            return true;
         } catch (ExecutionException e) {
             // Once per spell of failures: a broken disk must not write a line per checkpoint.
             if (!failing) {
@@ -82,9 +140,17 @@ final class WalCheckpointer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
-    private Void checkpoint() throws SQLException {
+    private Void copy() throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            return null;
+        }
+    }
+
+    private Void truncateAndBegin() throws SQLException {
         try (var statement = connection.createStatement()) {
             boolean truncated;
             try (var result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {

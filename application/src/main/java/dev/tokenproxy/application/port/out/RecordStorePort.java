@@ -15,7 +15,8 @@ public interface RecordStorePort {
 
     /**
      * Keeps {@code records} as {@link #saveAll(List)} does, calling {@code giveWay} between the parts of a long write
-     * (runs of rows), where the writer lets requests go first unless records are piling up.
+     * (runs of rows) and while it waits for the disk, where the writer lets requests go first unless records are piling
+     * up.
      */
     default void saveAll(List<AttemptRecord> records, Runnable giveWay) {
         saveAll(records);
