@@ -32,16 +32,16 @@ import java.util.concurrent.TimeUnit;
 final class WalCheckpointer {
 
     private static final System.Logger LOG = System.getLogger(WalCheckpointer.class.getName());
-    /** Rows written or deleted between checkpoints: about SQLite's own 1,000 pages (4 MB) of log. */
+    /** Rows written or deleted between the starts of two cycles: about SQLite's own 1,000 pages (4 MB) of log. */
     static final int ROWS_PER_CHECKPOINT = 32_768;
     /**
-     * Commits between checkpoints, for small ones: a quiet gateway commits a few rows at a time, and a retention sweep
-     * commits every 128 deleted rows, each rewriting pages of three trees.
+     * Commits between the starts of two cycles, for small ones: a quiet gateway commits a few rows at a time, and a
+     * retention sweep commits every 128 deleted rows, each rewriting pages of three trees.
      */
     static final int COMMITS_PER_CHECKPOINT = 64;
-    /** Turns the writer gives way for while it waits for the checkpointer, ~1 ms each while requests flow. */
+    /** Turns the writer gives way for while it waits for the checkpointer: each until a request ends, 1 ms at most. */
     static final int TURNS_BEFORE_BLOCKING = 1_000;
-    /** How long a checkpoint waits for readers of the log before it leaves the truncation to the next one. */
+    /** How long a truncation waits for readers of the log before it leaves the log to the next cycle. */
     static final int READER_WAIT_MILLIS = 50;
 
     private final Connection connection;

@@ -204,7 +204,8 @@ class SqliteRecordStoreTest {
             int truncations = 0;
             long largest = 0;
             long size = Files.size(wal);
-            for (int turn; (turn = store.forgetBefore(cutoff, SqliteRecordStore.FORGET_ROWS_PER_RUN, () -> { })) > 0; ) {
+            int run = SqliteRecordStore.FORGET_ROWS_PER_RUN;
+            for (int turn; (turn = store.forgetBefore(cutoff, run, () -> { })) > 0; ) {
                 forgotten += turn;
                 long now = Files.size(wal);
                 truncations += now < size ? 1 : 0;

@@ -73,7 +73,7 @@ class WalCheckpointerTest {
         checkpointer.beforeWrite(NO_TURNS);
 
         // The log's header (32 bytes), then one frame, its own header (24) and a page: written by the checkpointer,
-        // since SQLite syncs a log's header when a commit begins it again, and that must not be on the writer's carrier.
+        // since SQLite syncs a log's header when a commit begins it again, which must not be on the writer's carrier.
         assertThat(Files.size(wal)).as("the log before the writer's transaction").isEqualTo(32 + 24 + pageSize);
     }
 
