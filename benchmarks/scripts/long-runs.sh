@@ -8,7 +8,8 @@
 #   benchmarks/scripts/long-runs.sh streams  [N]        N slow streams at once (20 chunks 1 s apart); RSS per stream
 #                                                        (STREAMS_WARMUP streams at once before, default 20: 1000
 #                                                        leaves the JIT's compilation of the streaming path out)
-#   benchmarks/scripts/long-runs.sh latency  [SECONDS]  one connection, warm: p50/p90/p99 beside direct's
+#   benchmarks/scripts/long-runs.sh latency  [SECONDS]  one connection, warm: p50/p90/p99 beside direct's (the
+#                                                        one to compare p99s with: sched's is inflated by its trace)
 #   benchmarks/scripts/long-runs.sh threads  [SECONDS]  64 connections after 15 s of them: CPU per request by thread
 #                                                        (request carriers, the collector's VM Thread, the JIT, the
 #                                                        record writer...), read from /proc: what this machine
@@ -16,7 +17,9 @@
 #                                                        also wrk's latency, the peak RSS and the full collections
 #   benchmarks/scripts/long-runs.sh sched    [SECONDS]  one connection after 60 s of it (the JIT done), with the
 #                                                        kernel's scheduler trace of core 0 (perf sched): how often
-#                                                        the request carrier waited for the core, and which threads ran
+#                                                        the request carrier waited for the core, and which threads ran;
+#                                                        recording the trace doubles the p99 it prints (0.8-1.1 ms
+#                                                        against 0.3-0.5 ms without, twentieth pass)
 #
 # Environment: JAR (default bootstrap/target/token-proxy.jar), JVM_FILE (default its token-proxy.jvm), EXTRA (more
 # JVM options, e.g. a JFR recording), BENCH (default ../shared/bench), OUT (default /tmp/token-proxy-long-runs),
@@ -162,6 +165,9 @@ case $mode in
     read -ra host0 <<< "$(host_ticks)"
     BENCH_HEADERS="Authorization: Bearer sk-bench-key" load -c1 -d"${seconds}s" --latency "$direct" > "$out/direct.txt"
     direct_stolen=$(stolen_since "${host0[@]}")
+    # A minute at one connection first, as sched does: measured right after the direct run, the gateway's p99 was
+    # 1.9-2.4 ms, its one-connection paths still being compiled, against 0.31-0.50 ms after (benchmark.md, twentieth pass).
+    load -c1 -d60s "$proxy" > /dev/null
     read -ra host0 <<< "$(host_ticks)"
     load -c1 -d"${seconds}s" --latency "$proxy" > "$out/proxy.txt"
     proxy_stolen=$(stolen_since "${host0[@]}")
