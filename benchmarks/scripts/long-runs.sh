@@ -166,7 +166,8 @@ case $mode in
     BENCH_HEADERS="Authorization: Bearer sk-bench-key" load -c1 -d"${seconds}s" --latency "$direct" > "$out/direct.txt"
     direct_stolen=$(stolen_since "${host0[@]}")
     # A minute at one connection first, as sched does: measured right after the direct run, the gateway's p99 was
-    # 1.9-2.4 ms, its one-connection paths still being compiled, against 0.31-0.50 ms after (benchmark.md, twentieth pass).
+    # 1.9-2.4 ms, its one-connection paths still being compiled, against 0.31-0.50 ms after (benchmark.md, twentieth
+    # pass).
     load -c1 -d60s "$proxy" > /dev/null
     read -ra host0 <<< "$(host_ticks)"
     load -c1 -d"${seconds}s" --latency "$proxy" > "$out/proxy.txt"
