@@ -32,9 +32,9 @@ import org.sqlite.SQLiteOpenMode;
 
 /**
  * Attempt records in an embedded SQLite file under {@code data_dir}, migrated when opened. One connection writes (the
- * record queue's thread), another reads (admin requests); WAL lets the reader run while a batch is written. A third,
- * on a platform thread of its own, copies the write-ahead log into the file beside the writer, and truncates it while
- * the writer waits ({@link WalCheckpointer}).
+ * record queue's thread), another reads (admin requests) on a platform thread of its own ({@link RecordReads}); WAL
+ * lets the reader run while a batch is written. A third, on a platform thread of its own too, copies the write-ahead
+ * log into the file beside the writer, and truncates it while the writer waits ({@link WalCheckpointer}).
  */
 public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort, AutoCloseable {
 
@@ -69,7 +69,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     private final Path file;
     private final Connection writer;
-    private final Connection reader;
+    private final RecordReads reads;
     private final WalCheckpointer checkpointer;
     /**
      * Held while the writer's connection is used. A lock rather than a monitor: the writer gives way inside it (parks),
@@ -84,10 +84,10 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
     private PreparedStatement insertRun;
     private PreparedStatement insertOne;
 
-    private SqliteRecordStore(Path file, Connection writer, Connection reader, WalCheckpointer checkpointer) {
+    private SqliteRecordStore(Path file, Connection writer, RecordReads reads, WalCheckpointer checkpointer) {
         this.file = file;
         this.writer = writer;
-        this.reader = reader;
+        this.reads = reads;
         this.checkpointer = checkpointer;
     }
 
@@ -135,7 +135,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
             RecordSchema.migrate(writer);
             reader = connect(file, false);
             var checkpointer = new WalCheckpointer(connect(file, false), file);
-            return new SqliteRecordStore(file, writer, reader, checkpointer);
+            return new SqliteRecordStore(file, writer, new RecordReads(reader), checkpointer);
         } catch (IOException | SQLException | IllegalStateException e) {
             closeQuietly(reader);
             closeQuietly(writer);
@@ -281,38 +281,43 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         String sql = "SELECT " + group + " AS grp, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens), "
                 + "SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens) FROM attempt_records "
                 + "WHERE billable = 1" + where.sql() + " GROUP BY grp ORDER BY grp";
-        var totals = new ArrayList<UsageTotal>();
-        synchronized (reader) {
-            try (var select = reader.prepareStatement(sql)) {
-                bindAll(select, where.arguments());
-                try (var rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        totals.add(new UsageTotal(rows.getString(1), rows.getLong(2), new TokenUsage(rows.getLong(3),
-                                rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getLong(7))));
+        try {
+            return reads.run(connection -> {
+                var totals = new ArrayList<UsageTotal>();
+                try (var select = connection.prepareStatement(sql)) {
+                    bindAll(select, where.arguments());
+                    try (var rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            totals.add(new UsageTotal(rows.getString(1), rows.getLong(2), new TokenUsage(
+                                    rows.getLong(3), rows.getLong(4), rows.getLong(5), rows.getLong(6),
+                                    rows.getLong(7))));
+                        }
                     }
                 }
-            } catch (SQLException e) {
-                throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
-            }
+                return totals;
+            });
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
         }
-        return totals;
     }
 
     private List<AttemptRecord> select(String sql, List<?> arguments) {
-        var records = new ArrayList<AttemptRecord>();
-        synchronized (reader) {
-            try (var select = reader.prepareStatement(sql)) {
-                bindAll(select, arguments);
-                try (var rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        records.add(read(rows));
+        try {
+            return reads.run(connection -> {
+                var records = new ArrayList<AttemptRecord>();
+                try (var select = connection.prepareStatement(sql)) {
+                    bindAll(select, arguments);
+                    try (var rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            records.add(read(rows));
+                        }
                     }
                 }
-            } catch (SQLException e) {
-                throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
-            }
+                return records;
+            });
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
         }
-        return records;
     }
 
     /** The optional filters of a query as SQL conditions, each with its argument. */
@@ -416,7 +421,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     @Override
     public void close() {
-        closeQuietly(reader);
+        reads.close();
         writing.lock();
         try {
             // Under the lock: a write still under way may hand the checkpointer one more checkpoint.
