@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.records;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.List;
  * in one transaction that also notes the new version. A released migration is never edited; a change is a new one.
  */
 final class RecordSchema {
+
+    private static final System.Logger LOG = System.getLogger(RecordSchema.class.getName());
 
     private static final List<List<String>> MIGRATIONS = List.of(
             List.of("""
@@ -37,7 +40,29 @@ final class RecordSchema {
                       billable INTEGER NOT NULL,
                       final INTEGER NOT NULL)""",
                     "CREATE INDEX attempt_records_request ON attempt_records (request_id, attempt)",
-                    "CREATE INDEX attempt_records_final ON attempt_records (final, at_ms)"));
+                    "CREATE INDEX attempt_records_final ON attempt_records (final, at_ms)"),
+            // Billable records' totals per hour (UsageHours), counted from the records already stored.
+            List.of("""
+                    CREATE TABLE usage_hours (
+                      hour_ms INTEGER NOT NULL,
+                      upstream_id TEXT,
+                      credential_id TEXT,
+                      requested_model TEXT NOT NULL,
+                      served_model TEXT,
+                      status INTEGER NOT NULL,
+                      requests INTEGER NOT NULL,
+                      input_tokens INTEGER NOT NULL,
+                      cached_input_tokens INTEGER NOT NULL,
+                      cache_write_tokens INTEGER NOT NULL,
+                      output_tokens INTEGER NOT NULL,
+                      reasoning_tokens INTEGER NOT NULL)""",
+                    "CREATE INDEX usage_hours_hour ON usage_hours (hour_ms)",
+                    """
+                    INSERT INTO usage_hours
+                    SELECT at_ms - ((at_ms % 3600000) + 3600000) % 3600000, upstream_id, credential_id, requested_model,
+                      served_model, status, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens),
+                      SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens)
+                    FROM attempt_records WHERE billable = 1 GROUP BY 1, 2, 3, 4, 5, 6"""));
 
     private RecordSchema() {
     }
@@ -61,6 +86,10 @@ final class RecordSchema {
                     + "knows (" + latest() + "); run the newer version or move the file away");
         }
         for (int version = current + 1; version <= latest(); version++) {
+            if (current > 0) {
+                // A migration may go through every record stored (a million took about a second): say why start waits.
+                LOG.log(Level.INFO, "record store: bringing the schema from version {0} to {1}", version - 1, version);
+            }
             connection.setAutoCommit(false);
             try (var statement = connection.createStatement()) {
                 for (String sql : MIGRATIONS.get(version - 1)) {

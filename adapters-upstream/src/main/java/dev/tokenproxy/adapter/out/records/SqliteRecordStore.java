@@ -83,6 +83,8 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
      */
     private PreparedStatement insertRun;
     private PreparedStatement insertOne;
+    /** The hourly totals of billable records, counted in each batch's transaction. Guarded by {@link #writing}. */
+    private final UsageHours usageHours = new UsageHours();
 
     private SqliteRecordStore(Path file, Connection writer, RecordReads reads, WalCheckpointer checkpointer) {
         this.file = file;
@@ -193,6 +195,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                     }
                     insertOne.executeBatch();
                 }
+                usageHours.count(writer, records);
                 writer.commit();
                 checkpointer.committed(records.size(), giveWay);
             } catch (SQLException | RuntimeException e) {
@@ -202,6 +205,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                 closeQuietly(insertOne);
                 insertRun = null;
                 insertOne = null;
+                usageHours.forgetStatements();
                 throw e;
             } finally {
                 writer.setAutoCommit(true);
@@ -225,13 +229,22 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         return kept != null ? kept : writer.prepareStatement(sql);
     }
 
-    /** Runs of {@link #FORGET_ROWS_PER_RUN}, each its own transaction. */
+    /**
+     * Forgets the records before the start of {@code cutoff}'s hour, and those hours' totals, so that no hour's totals
+     * count records already forgotten ({@link UsageHours}): records are kept up to an hour longer than retention asks.
+     * Runs of {@link #FORGET_ROWS_PER_RUN}, each its own transaction.
+     */
     @Override
     public int forgetBefore(Instant cutoff, int atMost, Runnable giveWay) {
+        long before = UsageHours.hourOf(cutoff.toEpochMilli());
         int forgotten = 0;
         writing.lock();
-        try (var delete = writer.prepareStatement(FORGET_RUN)) {
-            delete.setLong(1, cutoff.toEpochMilli());
+        try (var forgetHours = writer.prepareStatement(UsageHours.FORGET);
+             var delete = writer.prepareStatement(FORGET_RUN)) {
+            forgetHours.setLong(1, before);
+            checkpointer.beforeWrite(giveWay);
+            checkpointer.committed(forgetHours.executeUpdate(), giveWay);
+            delete.setLong(1, before);
             while (forgotten < atMost) {
                 int run = Math.min(FORGET_ROWS_PER_RUN, atMost - forgotten);
                 delete.setInt(2, run);
@@ -254,7 +267,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     @Override
     public List<AttemptRecord> requests(RecordQuery query) {
-        var where = new Filter(query);
+        var where = Filter.of(query);
         String sql = "SELECT " + COLUMNS + " FROM attempt_records WHERE final = 1" + where.sql()
                 + " ORDER BY at_ms DESC, id DESC LIMIT ? OFFSET ?";
         var arguments = new ArrayList<>(where.arguments());
@@ -269,23 +282,38 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                 List.of(requestId));
     }
 
+    /**
+     * Adds up the hourly totals ({@link UsageHours}) for the whole hours in the query's range, and the records
+     * themselves for the parts of an hour at its ends.
+     */
     @Override
     public List<UsageTotal> usage(UsageGrouping by, RecordQuery query) {
-        String group = switch (by) {
-            case DAY -> "strftime('%Y-%m-%d', at_ms / 1000, 'unixepoch')";
-            case UPSTREAM -> "COALESCE(upstream_id, '-')";
-            case ACCOUNT -> "COALESCE(upstream_id, '-') || '/' || COALESCE(credential_id, '-')";
-            case MODEL -> "COALESCE(served_model, requested_model)";
-        };
-        var where = new Filter(query);
-        String sql = "SELECT " + group + " AS grp, COUNT(*), SUM(input_tokens), SUM(cached_input_tokens), "
-                + "SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens) FROM attempt_records "
-                + "WHERE billable = 1" + where.sql() + " GROUP BY grp ORDER BY grp";
+        var keys = Filter.keysOf(query);
+        long from = query.from().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        long to = query.to().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+        long wholeFrom = query.from().isPresent() ? UsageHours.wholeHourFrom(from) : from;
+        long wholeTo = query.to().isPresent() ? UsageHours.hourOf(to) : to;
+        var parts = new ArrayList<String>();
+        var arguments = new ArrayList<>();
+        if (wholeFrom < wholeTo) {
+            parts.add(hoursBetween(by) + keys.sql());
+            arguments.addAll(List.of(wholeFrom, wholeTo));
+            arguments.addAll(keys.arguments());
+            addRecordsPart(parts, arguments, by, keys, from, wholeFrom);
+            addRecordsPart(parts, arguments, by, keys, wholeTo, to);
+        } else {
+            addRecordsPart(parts, arguments, by, keys, from, to);
+        }
+        if (parts.isEmpty()) {
+            return List.of();
+        }
+        String sql = "SELECT grp, SUM(n), SUM(i), SUM(c), SUM(w), SUM(o), SUM(r) FROM ("
+                + String.join(" UNION ALL ", parts) + ") GROUP BY grp ORDER BY grp";
         try {
             return reads.run(connection -> {
                 var totals = new ArrayList<UsageTotal>();
                 try (var select = connection.prepareStatement(sql)) {
-                    bindAll(select, where.arguments());
+                    bindAll(select, arguments);
                     try (var rows = select.executeQuery()) {
                         while (rows.next()) {
                             totals.add(new UsageTotal(rows.getString(1), rows.getLong(2), new TokenUsage(
@@ -299,6 +327,41 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         } catch (SQLException e) {
             throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
         }
+    }
+
+    /** The billable records from {@code from} (inclusive) to {@code to}, if that is not empty, found by the index. */
+    private static void addRecordsPart(List<String> parts, List<Object> arguments, UsageGrouping by, Filter keys,
+                                       long from, long to) {
+        if (from < to) {
+            parts.add(recordsBetween(by) + keys.sql());
+            arguments.addAll(List.of(from, to));
+            arguments.addAll(keys.arguments());
+        }
+    }
+
+    /** The hourly totals of the hours from the first argument (inclusive) to the second, as a report's rows. */
+    static String hoursBetween(UsageGrouping by) {
+        return "SELECT " + group(by, "hour_ms") + " AS grp, requests AS n, input_tokens AS i, cached_input_tokens AS c, "
+                + "cache_write_tokens AS w, output_tokens AS o, reasoning_tokens AS r FROM usage_hours "
+                + "WHERE hour_ms >= ? AND hour_ms < ?";
+    }
+
+    /** The billable records from the first argument (inclusive) to the second, as a report's rows. */
+    static String recordsBetween(UsageGrouping by) {
+        // Billable records are final ones: "final = 1" lets SQLite find the range by the (final, at_ms) index.
+        return "SELECT " + group(by, "at_ms") + " AS grp, 1 AS n, input_tokens AS i, cached_input_tokens AS c, "
+                + "cache_write_tokens AS w, output_tokens AS o, reasoning_tokens AS r FROM attempt_records "
+                + "WHERE final = 1 AND billable = 1 AND at_ms >= ? AND at_ms < ?";
+    }
+
+    /** What a usage report groups by, in the columns that records and hourly totals share. */
+    private static String group(UsageGrouping by, String timeColumn) {
+        return switch (by) {
+            case DAY -> "strftime('%Y-%m-%d', " + timeColumn + " / 1000, 'unixepoch')";
+            case UPSTREAM -> "COALESCE(upstream_id, '-')";
+            case ACCOUNT -> "COALESCE(upstream_id, '-') || '/' || COALESCE(credential_id, '-')";
+            case MODEL -> "COALESCE(served_model, requested_model)";
+        };
     }
 
     private List<AttemptRecord> select(String sql, List<?> arguments) {
@@ -322,17 +385,24 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
 
     /** The optional filters of a query as SQL conditions, each with its argument. */
     private record Filter(String sql, List<Object> arguments) {
-        Filter(RecordQuery query) {
-            this(new StringBuilder(), new ArrayList<>(), query);
+
+        /** All of the query's filters. */
+        static Filter of(RecordQuery query) {
+            return build(query, true);
         }
 
-        private Filter(StringBuilder sql, List<Object> arguments, RecordQuery query) {
-            this(build(sql, arguments, query), arguments);
+        /** The filters on what records and hourly totals share: all but the time range. */
+        static Filter keysOf(RecordQuery query) {
+            return build(query, false);
         }
 
-        private static String build(StringBuilder sql, List<Object> arguments, RecordQuery query) {
-            query.from().ifPresent(from -> add(sql, arguments, " AND at_ms >= ?", from.toEpochMilli()));
-            query.to().ifPresent(to -> add(sql, arguments, " AND at_ms < ?", to.toEpochMilli()));
+        private static Filter build(RecordQuery query, boolean withTime) {
+            var sql = new StringBuilder();
+            var arguments = new ArrayList<>();
+            if (withTime) {
+                query.from().ifPresent(from -> add(sql, arguments, " AND at_ms >= ?", from.toEpochMilli()));
+                query.to().ifPresent(to -> add(sql, arguments, " AND at_ms < ?", to.toEpochMilli()));
+            }
             query.upstream().ifPresent(id -> add(sql, arguments, " AND upstream_id = ?", id));
             query.account().ifPresent(id -> add(sql, arguments, " AND credential_id = ?", id));
             query.model().ifPresent(model -> {
@@ -340,7 +410,7 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
                 add(sql, arguments, " OR served_model = ?)", model);
             });
             query.status().ifPresent(status -> add(sql, arguments, " AND status = ?", status));
-            return sql.toString();
+            return new Filter(sql.toString(), List.copyOf(arguments));
         }
 
         private static void add(StringBuilder sql, List<Object> arguments, String condition, Object argument) {

@@ -26,7 +26,8 @@ public interface RecordStorePort {
      * Forgets at most {@code atMost} records older than {@code cutoff} (the retention setting), calling {@code giveWay}
      * between the parts of the work, and says how many it forgot: fewer than {@code atMost} means none older are left.
      * A caller repeats it, writing new records between calls, so that an hour's worth of old records never holds the
-     * writer, or the core it runs on, in one go.
+     * writer, or the core it runs on, in one go. A store may keep records up to an hour newer than {@code cutoff} (one
+     * that keeps totals per hour forgets whole hours).
      */
     int forgetBefore(Instant cutoff, int atMost, Runnable giveWay);
 }
