@@ -210,6 +210,19 @@ class RecordsEndToEndTest {
     }
 
     @Test
+    void badReportParametersAre400sInTheApisOwnShape() {
+        start();
+        for (String query : List.of("/admin/usage?by=week", "/admin/usage?from=yesterday",
+                "/admin/usage?from=-999999999-01-01T00:00:00Z", "/admin/requests?to=-999999999-01-01T00:00:00Z",
+                "/admin/requests?limit=0")) {
+            var answer = adminRequest("GET", query, GatewayUnderTest.LOCAL_KEY);
+            assertThat(answer.statusCode()).as(query).isEqualTo(400);
+            assertThat(answer.body()).as(query).contains("\"type\":\"invalid_request_error\"")
+                    .contains("\"code\":\"invalid_parameter\"");
+        }
+    }
+
+    @Test
     void recordsSurviveARestartOnTheSameDataDir() {
         a.defaultReply(Reply.ok("kept"));
         start();

@@ -210,8 +210,12 @@ final class AdminEndpoints implements HttpService {
 
     private static Optional<Instant> instant(ServerRequest req, String name) {
         try {
-            return parameter(req, name).map(Instant::parse);
-        } catch (DateTimeParseException e) {
+            var value = parameter(req, name).map(Instant::parse);
+            // Records keep milliseconds since 1970 in a long: an instant beyond that range (year -999999999) is no
+            // time a record can have, and the store could not compare it.
+            value.ifPresent(Instant::toEpochMilli);
+            return value;
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new BadParameter(name, name + " must be an ISO-8601 instant such as 2025-01-31T00:00:00Z");
         }
     }
