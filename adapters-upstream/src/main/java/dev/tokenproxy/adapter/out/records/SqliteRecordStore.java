@@ -273,13 +273,13 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         var arguments = new ArrayList<>(where.arguments());
         arguments.add(query.limit());
         arguments.add(query.offset());
-        return select(sql, arguments);
+        return select(sql, arguments, SqliteRecordStore::read);
     }
 
     @Override
     public List<AttemptRecord> recordsOf(String requestId) {
         return select("SELECT " + COLUMNS + " FROM attempt_records WHERE request_id = ? ORDER BY attempt, id",
-                List.of(requestId));
+                List.of(requestId), SqliteRecordStore::read);
     }
 
     /**
@@ -309,24 +309,8 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         }
         String sql = "SELECT grp, SUM(n), SUM(i), SUM(c), SUM(w), SUM(o), SUM(r) FROM ("
                 + String.join(" UNION ALL ", parts) + ") GROUP BY grp ORDER BY grp";
-        try {
-            return reads.run(connection -> {
-                var totals = new ArrayList<UsageTotal>();
-                try (var select = connection.prepareStatement(sql)) {
-                    bindAll(select, arguments);
-                    try (var rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            totals.add(new UsageTotal(rows.getString(1), rows.getLong(2), new TokenUsage(
-                                    rows.getLong(3), rows.getLong(4), rows.getLong(5), rows.getLong(6),
-                                    rows.getLong(7))));
-                        }
-                    }
-                }
-                return totals;
-            });
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
-        }
+        return select(sql, arguments, rows -> new UsageTotal(rows.getString(1), rows.getLong(2),
+                new TokenUsage(rows.getLong(3), rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getLong(7))));
     }
 
     /** The billable records from {@code from} (inclusive) to {@code to}, if that is not empty, found by the index. */
@@ -364,19 +348,26 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         };
     }
 
-    private List<AttemptRecord> select(String sql, List<?> arguments) {
+    /** One row of a result, as what a read returns. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T of(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs a query on the reader's thread ({@link RecordReads}), each row made into a {@code T}. */
+    private <T> List<T> select(String sql, List<?> arguments, Row<T> row) {
         try {
             return reads.run(connection -> {
-                var records = new ArrayList<AttemptRecord>();
+                var result = new ArrayList<T>();
                 try (var select = connection.prepareStatement(sql)) {
                     bindAll(select, arguments);
                     try (var rows = select.executeQuery()) {
                         while (rows.next()) {
-                            records.add(read(rows));
+                            result.add(row.of(rows));
                         }
                     }
                 }
-                return records;
+                return result;
             });
         } catch (SQLException e) {
             throw new StoreUnavailableException("record store " + file + ": " + oneLine(e));
