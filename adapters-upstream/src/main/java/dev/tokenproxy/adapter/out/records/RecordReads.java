@@ -3,11 +3,8 @@ package dev.tokenproxy.adapter.out.records;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the store's reads (the admin API's) one at a time on a platform thread and a connection of their own. Run by
@@ -15,30 +12,23 @@ import java.util.concurrent.TimeUnit;
  * report scans the whole table, which at ~650k records held one of two carriers for most of every second under an
  * admin loop, and the record writer, left to share the other with the requests, fell behind and dropped 16k-49k
  * requests' records in 20 s (benchmark.md, twenty-first pass). A gateway pinned to one core has one carrier, and every
- * request would wait for the scan. On a thread of its own, a read is the kernel's to share out like any other.
+ * request would wait for the scan. On a thread of its own ({@link ConnectionThread}), a read is the kernel's to share
+ * out like any other.
  */
 final class RecordReads implements AutoCloseable {
 
-    private final Connection connection;
-    private final ExecutorService thread =
-            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("record-reader").daemon(true).factory());
+    private final ConnectionThread thread;
 
     /** @param connection a connection of its own to the store, which it owns from now on and closes at close */
     RecordReads(Connection connection) {
-        this.connection = connection;
-    }
-
-    /** What a read does with the connection. */
-    @FunctionalInterface
-    interface Read<T> {
-        T on(Connection connection) throws SQLException;
+        this.thread = new ConnectionThread("record-reader", connection);
     }
 
     /** Runs {@code read} on the reader's thread and waits for its result. */
-    <T> T run(Read<T> read) throws SQLException {
+    <T> T run(ConnectionThread.Work<T> read) throws SQLException {
         Future<T> result;
         try {
-            result = thread.submit(() -> read.on(connection));
+            result = thread.submit(read);
         } catch (RejectedExecutionException closed) {
             throw new SQLException("the record store is closed");
         }
@@ -62,16 +52,6 @@ final class RecordReads implements AutoCloseable {
     /** Lets the read under way end, then closes the connection; reads asked for afterwards are refused. */
     @Override
     public void close() {
-        thread.shutdown();
-        try {
-            thread.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Stopping: nothing is left to do with an error.
-        }
+        thread.close();
     }
 }

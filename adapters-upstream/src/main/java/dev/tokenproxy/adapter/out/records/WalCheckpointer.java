@@ -6,10 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Copies the store's write-ahead log into its file once enough has been committed, on a platform thread and a
@@ -44,10 +41,8 @@ final class WalCheckpointer {
     /** How long a truncation waits for readers of the log before it leaves the log to the next cycle. */
     static final int READER_WAIT_MILLIS = 50;
 
-    private final Connection connection;
     private final Path file;
-    private final ExecutorService thread =
-            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("record-checkpointer").daemon(true).factory());
+    private final ConnectionThread thread;
     /** Since the last copy began; these and {@link #copying} are used under the store's writing lock only. */
     private int rows;
     private int commits;
@@ -57,13 +52,13 @@ final class WalCheckpointer {
 
     /** @param connection a connection of its own to {@code file}, which it owns from now on and closes at stop */
     WalCheckpointer(Connection connection, Path file) throws SQLException {
-        this.connection = connection;
         this.file = file;
         try (var statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout=" + READER_WAIT_MILLIS);
             // As the writer's: its first frame of each log is synced anyway (beginTheLog), the commit need not be.
             statement.execute("PRAGMA synchronous=NORMAL");
         }
+        this.thread = new ConnectionThread("record-checkpointer", connection);
     }
 
     /**
@@ -90,7 +85,7 @@ final class WalCheckpointer {
         rows = 0;
         commits = 0;
         if (copying == null) {
-            copying = thread.submit(this::copy);
+            copying = thread.submit(WalCheckpointer::copy);
         } else {
             // A whole cycle's worth more while the copy still runs (a disk slower than the writer): the log's growth
             // is bounded by waiting for it here.
@@ -110,7 +105,7 @@ final class WalCheckpointer {
         Future<?> copy = copying;
         copying = null;
         if (awaited(copy, giveWay)) {
-            awaited(thread.submit(this::truncateAndBegin), giveWay);
+            awaited(thread.submit(WalCheckpointer::truncateAndBegin), giveWay);
         }
     }
 
@@ -143,14 +138,14 @@ final class WalCheckpointer {
         return false;
     }
 
-    private Void copy() throws SQLException {
+    private static Void copy(Connection connection) throws SQLException {
         try (var statement = connection.createStatement()) {
             statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
             return null;
         }
     }
 
-    private Void truncateAndBegin() throws SQLException {
+    private static Void truncateAndBegin(Connection connection) throws SQLException {
         try (var statement = connection.createStatement()) {
             boolean truncated;
             try (var result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
@@ -178,16 +173,6 @@ final class WalCheckpointer {
 
     /** Stops the thread and closes the connection; the writer's own close then copies the rest. */
     void stop() {
-        thread.shutdown();
-        try {
-            thread.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Stopping: nothing is left to do with an error, and the writer's close checkpoints anyway.
-        }
+        thread.close();
     }
 }
