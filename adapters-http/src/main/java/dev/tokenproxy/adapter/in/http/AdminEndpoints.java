@@ -5,6 +5,7 @@ import dev.tokenproxy.application.model.RecordQuery;
 import dev.tokenproxy.application.model.UsageGrouping;
 import dev.tokenproxy.application.port.in.CredentialStatusUseCase;
 import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
+import dev.tokenproxy.application.model.RecordsUnavailableException;
 import dev.tokenproxy.domain.account.UsageWindow;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -16,6 +17,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -26,6 +28,8 @@ import java.util.Optional;
  * cooldowns. Labels only: no body it writes holds a token or key, because the views it is given hold none.
  */
 final class AdminEndpoints implements HttpService {
+
+    private static final System.Logger LOG = System.getLogger(AdminEndpoints.class.getName());
 
 
     private final RequestRecordsUseCase records;
@@ -60,6 +64,11 @@ final class AdminEndpoints implements HttpService {
                 handler.handle(req, res);
             } catch (BadParameter e) {
                 GatewayError.invalidRequest(400, "invalid_parameter", e.getMessage()).withParam(e.name).send(res);
+            } catch (RecordsUnavailableException e) {
+                // The store's trouble, not a bug: one line, and an answer the operator can act on.
+                LOG.log(Level.WARNING, "admin " + req.path().path() + ": " + e.getMessage());
+                GatewayError.gateway(503, "records_unavailable", "The record store cannot answer: " + e.getMessage())
+                        .send(res);
             }
         };
     }

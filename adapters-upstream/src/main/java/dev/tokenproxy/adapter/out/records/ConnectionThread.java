@@ -38,12 +38,31 @@ final class ConnectionThread implements AutoCloseable {
         return thread.submit(() -> work.on(connection));
     }
 
-    /** Lets the work under way end (10 s at most), then closes the connection; later work is refused. */
+    /**
+     * Asks SQLite to stop the statement the thread runs now, if any: it fails with {@code SQLITE_INTERRUPT}. One that
+     * begins while the call is under way may be stopped too (SQLite's own rule), so callers do it only for work they
+     * have given up on.
+     */
+    void interrupt() {
+        try {
+            connection.unwrap(org.sqlite.SQLiteConnection.class).getDatabase().interrupt();
+        } catch (SQLException ignored) {
+            // The connection is closed: nothing runs on it.
+        }
+    }
+
+    /**
+     * Lets the work under way end (10 s at most, then its statement is interrupted), then closes the connection; later
+     * work is refused.
+     */
     @Override
     public void close() {
         thread.shutdown();
         try {
-            thread.awaitTermination(10, TimeUnit.SECONDS);
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                // Closing a connection whose statement still runs would wait for it.
+                interrupt();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

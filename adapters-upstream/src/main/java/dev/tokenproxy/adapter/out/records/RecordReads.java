@@ -2,9 +2,12 @@ package dev.tokenproxy.adapter.out.records;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the store's reads (the admin API's) one at a time on a platform thread and a connection of their own. Run by
@@ -17,11 +20,25 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class RecordReads implements AutoCloseable {
 
+    /**
+     * The longest a read may run before it is stopped and its caller told to narrow it. Reads wait for each other: a
+     * listing with a filter that few records match walks the whole table (0.2 s at a million records, minutes at a
+     * few hundred million), and every admin request behind it would wait as long.
+     */
+    static final Duration LONGEST_READ = Duration.ofSeconds(10);
+
     private final ConnectionThread thread;
+    private final Duration longest;
 
     /** @param connection a connection of its own to the store, which it owns from now on and closes at close */
     RecordReads(Connection connection) {
+        this(connection, LONGEST_READ);
+    }
+
+    /** @param longest how long a read may run (tests use a short one) */
+    RecordReads(Connection connection, Duration longest) {
         this.thread = new ConnectionThread("record-reader", connection);
+        this.longest = longest;
     }
 
     /** Runs {@code read} on the reader's thread and waits for its result. */
@@ -33,7 +50,11 @@ final class RecordReads implements AutoCloseable {
             throw new SQLException("the record store is closed");
         }
         try {
-            return result.get();
+            return result.get(longest.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            throw new SQLException("a read ran longer than " + longest.toSeconds() + " s and was stopped; narrow it "
+                    + "(from, to, or a filter)");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException failure) {
                 throw failure;

@@ -5,6 +5,7 @@ import dev.tokenproxy.application.model.UsageGrouping;
 import dev.tokenproxy.application.model.UsageTotal;
 import dev.tokenproxy.application.port.out.LoadRecordsPort;
 import dev.tokenproxy.application.port.out.RecordStorePort;
+import dev.tokenproxy.application.model.RecordsUnavailableException;
 import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -509,8 +510,8 @@ public final class SqliteRecordStore implements RecordStorePort, LoadRecordsPort
         return message.replace('\n', ' ').strip();
     }
 
-    /** The store cannot be opened or written; the message is one line naming the file. */
-    public static final class StoreUnavailableException extends RuntimeException {
+    /** The store cannot be opened, written or read; the message is one line naming the file. */
+    public static final class StoreUnavailableException extends RecordsUnavailableException {
         public StoreUnavailableException(String message) {
             super(message);
         }

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class RecordReadsTest {
 
@@ -51,6 +53,28 @@ class RecordReadsTest {
                     "SELECT * FROM no_such_table")))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("no such table");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a read never stopped would never end
+    void aReadLongerThanAllowedIsStoppedAndTheReadsBehindItRun() throws Exception {
+        try (var reads = new RecordReads(memory(), Duration.ofMillis(200))) {
+            // Counts for ever: only SQLite's interrupt ends it.
+            assertThatThrownBy(() -> reads.run(connection -> {
+                try (var rows = connection.createStatement().executeQuery(
+                        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n")) {
+                    return rows.next();
+                }
+            })).isInstanceOf(SQLException.class).hasMessageContaining("longer than").hasMessageContaining("narrow it");
+
+            int answer = reads.run(connection -> {
+                try (var rows = connection.createStatement().executeQuery("SELECT 6 * 7")) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            });
+            assertThat(answer).as("the reader's thread is free again").isEqualTo(42);
         }
     }
 

@@ -6,7 +6,10 @@ import dev.tokenproxy.application.model.UsageTotal;
 import dev.tokenproxy.domain.record.AttemptRecord;
 import java.util.List;
 
-/** Reads kept records back for the operator. */
+/**
+ * Reads kept records back for the operator; a read the store cannot answer throws
+ * {@link dev.tokenproxy.application.model.RecordsUnavailableException}.
+ */
 public interface LoadRecordsPort {
 
     /** One record per client request, the one that says how it ended, newest first. */
