@@ -2,10 +2,10 @@ package dev.tokenproxy.adapter.in.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenproxy.application.model.RecordQuery;
+import dev.tokenproxy.application.model.RecordsUnavailableException;
 import dev.tokenproxy.application.model.UsageGrouping;
 import dev.tokenproxy.application.port.in.CredentialStatusUseCase;
 import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
-import dev.tokenproxy.application.model.RecordsUnavailableException;
 import dev.tokenproxy.domain.account.UsageWindow;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.cooldown.CredentialKey;
@@ -16,8 +16,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -30,7 +30,6 @@ import java.util.Optional;
 final class AdminEndpoints implements HttpService {
 
     private static final System.Logger LOG = System.getLogger(AdminEndpoints.class.getName());
-
 
     private final RequestRecordsUseCase records;
     private final CredentialStatusUseCase credentials;
