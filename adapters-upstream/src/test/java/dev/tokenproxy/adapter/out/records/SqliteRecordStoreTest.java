@@ -11,7 +11,6 @@ import dev.tokenproxy.domain.record.RecordOutcome;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ class SqliteRecordStoreTest {
         try (var store = SqliteRecordStore.open(dataDir)) {
             store.saveAll(List.of(record("req_before", 1)));
             // Another writer holds the file's write lock past the store's busy timeout: the batch fails.
-            try (var other = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME))) {
+            try (var other = StoreFile.connect(dataDir)) {
                 try (var statement = other.createStatement()) {
                     statement.execute("BEGIN IMMEDIATE");
                 }
@@ -146,18 +145,8 @@ class SqliteRecordStoreTest {
     /** Each run of a sweep finds the old rows by the index: reading the whole table for every run would not end. */
     @Test
     void forgettingFindsOldRecordsByTheIndexNotByReadingTheTable() throws Exception {
-        try (var store = SqliteRecordStore.open(dataDir);
-             var connection = DriverManager.getConnection(
-                     "jdbc:sqlite:" + dataDir.resolve(SqliteRecordStore.FILE_NAME));
-             var explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + SqliteRecordStore.FORGET_RUN)) {
-            explain.setLong(1, 0);
-            explain.setInt(2, 1);
-            var plan = new ArrayList<String>();
-            try (var rows = explain.executeQuery()) {
-                while (rows.next()) {
-                    plan.add(rows.getString("detail"));
-                }
-            }
+        try (var store = SqliteRecordStore.open(dataDir); var connection = StoreFile.connect(dataDir)) {
+            var plan = StoreFile.queryPlan(connection, SqliteRecordStore.FORGET_RUN, 0L, 1);
 
             assertThat(plan).anyMatch(step -> step.contains("USING COVERING INDEX attempt_records_final"))
                     .noneMatch(step -> step.startsWith("SCAN attempt_records"));

@@ -11,7 +11,6 @@ import dev.tokenproxy.domain.record.AttemptRecord;
 import dev.tokenproxy.domain.record.RecordOutcome;
 import dev.tokenproxy.domain.routing.InboundFormat;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -148,8 +147,7 @@ class SqliteUsageReportTest {
         try (var store = SqliteRecordStore.open(dataDir)) {
             saveInBatches(store, records);
             // The records gone behind the store's back: only the hourly totals can still answer.
-            try (var connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(
-                    SqliteRecordStore.FILE_NAME))) {
+            try (var connection = StoreFile.connect(dataDir)) {
                 connection.createStatement().execute("DELETE FROM attempt_records");
             }
 
@@ -171,31 +169,15 @@ class SqliteUsageReportTest {
     /** The ends of a range are found by the indexes: a report must not read every record, nor every hour. */
     @Test
     void theRangesOfAReportAreFoundByTheIndexes() throws Exception {
-        try (var store = SqliteRecordStore.open(dataDir);
-             var connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(
-                     SqliteRecordStore.FILE_NAME))) {
+        try (var store = SqliteRecordStore.open(dataDir); var connection = StoreFile.connect(dataDir)) {
             for (var by : UsageGrouping.values()) {
-                assertThat(plan(connection, SqliteRecordStore.recordsBetween(by)))
+                assertThat(StoreFile.queryPlan(connection, SqliteRecordStore.recordsBetween(by), 0L, 1L))
                         .anyMatch(step -> step.contains("INDEX attempt_records_final"))
                         .noneMatch(step -> step.startsWith("SCAN attempt_records"));
-                assertThat(plan(connection, SqliteRecordStore.hoursBetween(by)))
+                assertThat(StoreFile.queryPlan(connection, SqliteRecordStore.hoursBetween(by), 0L, 1L))
                         .anyMatch(step -> step.contains("INDEX usage_hours_hour"))
                         .noneMatch(step -> step.startsWith("SCAN usage_hours"));
             }
-        }
-    }
-
-    private static List<String> plan(java.sql.Connection connection, String sql) throws Exception {
-        try (var explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
-            explain.setLong(1, 0);
-            explain.setLong(2, 1);
-            var plan = new ArrayList<String>();
-            try (var rows = explain.executeQuery()) {
-                while (rows.next()) {
-                    plan.add(rows.getString("detail"));
-                }
-            }
-            return plan;
         }
     }
 
@@ -230,8 +212,7 @@ class SqliteUsageReportTest {
         try (var store = SqliteRecordStore.open(dataDir)) {
             saveInBatches(store, records);
         }
-        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(
-                SqliteRecordStore.FILE_NAME)); var statement = connection.createStatement()) {
+        try (var connection = StoreFile.connect(dataDir); var statement = connection.createStatement()) {
             statement.execute("DROP TABLE usage_hours");
             statement.execute("UPDATE schema_version SET version = 1");
         }
