@@ -13,6 +13,7 @@ import dev.tokenproxy.application.port.in.CredentialStatusUseCase;
 import dev.tokenproxy.application.port.in.ListModelsUseCase;
 import dev.tokenproxy.application.port.in.RecordRefusalUseCase;
 import dev.tokenproxy.application.port.in.RequestRecordsUseCase;
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import dev.tokenproxy.bootstrap.InFlightRequests;
 import dev.tokenproxy.bootstrap.config.GatewayConfig;
 import io.helidon.webserver.WebServer;
@@ -25,10 +26,10 @@ final class HttpModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ConnectionGuard connectionGuard(GatewayConfig config, Clock clock) {
+    ConnectionGuard connectionGuard(GatewayConfig config, Clock clock, CarrierTurns turns) {
         var limits = config.limits();
         return new ConnectionGuard(new ConnectionLimits(limits.maxConnections(), limits.headerTimeout(),
-                limits.bodyTimeout(), limits.idleConnection()), clock);
+                limits.bodyTimeout(), limits.idleConnection()), clock, turns);
     }
 
     @Provides

@@ -4,7 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.tokenproxy.adapter.out.upstream.http.UpstreamHttpClient;
+import dev.tokenproxy.adapter.out.upstream.http.WakeupHeartbeat;
 import dev.tokenproxy.application.port.in.ReportUsageUseCase;
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import dev.tokenproxy.application.port.out.SendAttemptPort;
 import dev.tokenproxy.application.model.InFlightBytes;
 import dev.tokenproxy.application.spi.ProviderContext;
@@ -27,8 +29,15 @@ final class UpstreamProvidersModule extends AbstractModule {
     /** One pooled client for every built-in upstream: certificates checked against the JDK trust store. */
     @Provides
     @Singleton
-    UpstreamHttpClient upstreamHttpClient(GatewayConfig config, InFlightBytes budget) {
-        return new UpstreamHttpClient(Optional.empty(), config.limits().maxUpstreamBodyBytes(), budget);
+    UpstreamHttpClient upstreamHttpClient(GatewayConfig config, InFlightBytes budget, CarrierTurns turns) {
+        return new UpstreamHttpClient(Optional.empty(), config.limits().maxUpstreamBodyBytes(), budget, turns);
+    }
+
+    /** The one heartbeat that requests on both sides of the gateway take their turns by (ADR 0023). */
+    @Provides
+    @Singleton
+    CarrierTurns carrierTurns() {
+        return new WakeupHeartbeat();
     }
 
     /** @throws ProviderLoadingException naming the provider whose factory failed or whose port disagrees with it */

@@ -3,6 +3,7 @@ package dev.tokenproxy.adapter.in.http.connection;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionPhase.AwaitingRequest;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionPhase.InRequest;
 import dev.tokenproxy.adapter.in.http.connection.ConnectionPhase.ReceivingHeaders;
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import io.helidon.http.Headers;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerConfig;
@@ -38,6 +39,7 @@ public final class ConnectionGuard implements AutoCloseable {
 
     private final ConnectionLimits limits;
     private final Clock clock;
+    private final CarrierTurns turns;
     private final Set<GuardedConnection> open = new HashSet<>();
     /** {@code open.size()}, readable without the lock: each connection asks it before it waits for a request. */
     private volatile int openCount;
@@ -49,8 +51,14 @@ public final class ConnectionGuard implements AutoCloseable {
     private Instant nextReport;
 
     public ConnectionGuard(ConnectionLimits limits, Clock clock) {
+        this(limits, clock, CarrierTurns.NONE);
+    }
+
+    /** @param turns what a connection does before it waits for its client's next request (ADR 0023) */
+    public ConnectionGuard(ConnectionLimits limits, Clock clock, CarrierTurns turns) {
         this.limits = limits;
         this.clock = clock;
+        this.turns = turns;
         this.nextReport = clock.instant().plus(REPORT_EVERY);
     }
 
@@ -87,6 +95,11 @@ public final class ConnectionGuard implements AutoCloseable {
     @Override
     public void close() {
         reaper.shutdownNow();
+    }
+
+    /** What a connection does before it waits for its client's next request. */
+    CarrierTurns turns() {
+        return turns;
     }
 
     /** Connections open now (admitted and not yet finished). */

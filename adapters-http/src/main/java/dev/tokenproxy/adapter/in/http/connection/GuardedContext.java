@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.in.http.connection;
 
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
@@ -32,10 +33,12 @@ final class GuardedContext implements ConnectionContext {
      */
     private final InputStream socketIn;
     private final ConsumedChunks consumed = new ConsumedChunks();
+    private final CarrierTurns turns;
 
-    GuardedContext(ConnectionContext helidon, GuardedConnection connection) {
+    GuardedContext(ConnectionContext helidon, GuardedConnection connection, CarrierTurns turns) {
         this.helidon = helidon;
         this.connection = connection;
+        this.turns = turns;
         this.reader = DataReader.create(this::read);
         this.socketIn = NextRequestPolling.pollable(helidon.serverSocket());
     }
@@ -46,9 +49,14 @@ final class GuardedContext implements ConnectionContext {
 
     private byte[] read() {
         consumed.cut(reader);
-        // Only between requests, and only for the one client there is: then the core has nothing else to do.
-        if (connection.readStarting() && socketIn != null && connection.alone()) {
-            NextRequestPolling.await(socketIn, NextRequestPolling.WINDOW_NANOS);
+        if (connection.readStarting()) {
+            // Between requests: a flood of requests answered without an upstream would otherwise keep new connections
+            // out for as long as it lasts (ADR 0023).
+            turns.betweenRequests();
+            // Only for the one client there is: then the core has nothing else to do.
+            if (socketIn != null && connection.alone()) {
+                NextRequestPolling.await(socketIn, NextRequestPolling.WINDOW_NANOS);
+            }
         }
         byte[] bytes;
         try {

@@ -41,7 +41,7 @@ final class GuardedHttp1Selector implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         var connection = guard.newConnection();
-        var context = new GuardedContext(ctx, connection);
+        var context = new GuardedContext(ctx, connection, guard.turns());
         connection.attach(http1.connection(context), context);
         return guard.admit(connection) ? connection : new RefusedConnection(ctx);
     }

@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.http;
 
 import dev.tokenproxy.application.model.BodyBytes;
 import dev.tokenproxy.application.model.InFlightBytes;
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import dev.tokenproxy.application.spi.ProviderContext;
 import dev.tokenproxy.domain.classify.Fault;
 import java.io.IOException;
@@ -44,7 +45,9 @@ public final class UpstreamHttpClient implements AutoCloseable {
     private final ConnectionPool pool;
     private final Watchdog watchdog = new Watchdog();
     private final AnswerPolling polling = new AnswerPolling();
-    private final WakeupHeartbeat heartbeat = new WakeupHeartbeat();
+    private final CarrierTurns turns;
+    /** The heartbeat this client made for itself, closed with it; null when the turns are the caller's. */
+    private final WakeupHeartbeat ownHeartbeat;
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
@@ -63,12 +66,28 @@ public final class UpstreamHttpClient implements AutoCloseable {
      * @param budget               the gateway's budget of bytes in flight, which buffered bodies draw on
      */
     public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget) {
+        this(sslContext, maxBufferedBodyBytes, budget, new WakeupHeartbeat(), true);
+    }
+
+    /**
+     * As {@link #UpstreamHttpClient(Optional, long, InFlightBytes)}, taking {@code turns} before each answer: the
+     * gateway's one {@link WakeupHeartbeat}, shared with its inbound connections (ADR 0023); its owner closes it.
+     */
+    public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget,
+                              CarrierTurns turns) {
+        this(sslContext, maxBufferedBodyBytes, budget, turns, false);
+    }
+
+    private UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget,
+                               CarrierTurns turns, boolean ownTurns) {
         if (maxBufferedBodyBytes < 1) {
             throw new IllegalArgumentException("maxBufferedBodyBytes must be positive");
         }
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
         this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.pool = new ConnectionPool(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext));
+        this.turns = java.util.Objects.requireNonNull(turns, "turns");
+        this.ownHeartbeat = ownTurns ? (WakeupHeartbeat) turns : null;
     }
 
     /**
@@ -139,7 +158,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
             long window = polling.windowFor(endpoint, watchdog.activeExchanges());
             if (window == 0) {
                 // Under load (or a far upstream): let the other requests' work run first (ADR 0016).
-                heartbeat.beforeAnswer();
+                turns.beforeAnswer();
             }
             connection.awaitAnswer(window);
             ResponseHead response = ResponseHead.read(connection.input());
@@ -172,7 +191,9 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        heartbeat.close();
+        if (ownHeartbeat != null) {
+            ownHeartbeat.close();
+        }
         watchdog.close();
         pool.close();
     }

@@ -1,5 +1,6 @@
 package dev.tokenproxy.adapter.out.upstream.http;
 
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -18,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * too are woken from outside), the poller finds no socket ready, and the queue runs dry. The beat runs only while
  * requests ask.
  */
-final class WakeupHeartbeat implements AutoCloseable {
+public final class WakeupHeartbeat implements CarrierTurns, AutoCloseable {
 
     static final long BEAT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A beat this late means woken threads are kept waiting: far beyond a young collection or a busy queue's round. */
@@ -33,7 +34,7 @@ final class WakeupHeartbeat implements AutoCloseable {
     private volatile long lastAsked;
     private volatile boolean closed;
 
-    WakeupHeartbeat() {
+    public WakeupHeartbeat() {
         // Long ago on the JVM's clock, whatever its origin (nanoTime may be negative): not asked, no beat yet.
         long longAgo = System.nanoTime() - 2 * REST_AFTER_NANOS;
         lastBeat = longAgo;
@@ -59,11 +60,25 @@ final class WakeupHeartbeat implements AutoCloseable {
     }
 
     /** Takes the turn of a request about to read its answer: yields, reads at once, or steps aside. */
-    void beforeAnswer() {
+    @Override
+    public void beforeAnswer() {
         switch (turn()) {
             case YIELD -> Thread.yield();
             case STEP_ASIDE -> LockSupport.parkNanos(this, STEP_ASIDE_NANOS);
             case READ -> { }
+        }
+    }
+
+    /**
+     * Steps aside when the beat is late, before a connection waits for its client's next request; otherwise does
+     * nothing (no yield: a client that sends its next request at once has no reason to wait). Requests answered
+     * without an upstream never take {@link #beforeAnswer()}'s turn, so a flood of them kept every new connection
+     * out for as long as it lasted (ADR 0023).
+     */
+    @Override
+    public void betweenRequests() {
+        if (turn() == Turn.STEP_ASIDE) {
+            LockSupport.parkNanos(this, STEP_ASIDE_NANOS);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tokenproxy.adapter.out.upstream.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenproxy.application.port.out.CarrierTurns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,8 +67,9 @@ class WakeupHeartbeatTest {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(schedulerOptions));
-        command.addAll(List.of("-cp", classFolderOf(WakeupHeartbeat.class) + java.io.File.pathSeparator
-                + classFolderOf(RequestsUnderSocketLoad.class), RequestsUnderSocketLoad.class.getName()));
+        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classFolderOf(WakeupHeartbeat.class),
+                classFolderOf(CarrierTurns.class), classFolderOf(RequestsUnderSocketLoad.class)),
+                RequestsUnderSocketLoad.class.getName()));
         Path log = folder.resolve("requests-under-load.log");
         var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean ended = process.waitFor(30, TimeUnit.SECONDS);
