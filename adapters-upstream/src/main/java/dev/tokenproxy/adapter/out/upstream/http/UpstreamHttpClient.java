@@ -46,8 +46,8 @@ public final class UpstreamHttpClient implements AutoCloseable {
     private final Watchdog watchdog = new Watchdog();
     private final AnswerPolling polling = new AnswerPolling();
     private final CarrierTurns turns;
-    /** The heartbeat this client made for itself, closed with it; null when the turns are the caller's. */
-    private final WakeupHeartbeat ownHeartbeat;
+    /** Whether {@link #turns} is a heartbeat this client made for itself, and so closes with it. */
+    private final boolean ownTurns;
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
@@ -87,7 +87,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
         this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.pool = new ConnectionPool(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext));
         this.turns = java.util.Objects.requireNonNull(turns, "turns");
-        this.ownHeartbeat = ownTurns ? (WakeupHeartbeat) turns : null;
+        this.ownTurns = ownTurns;
     }
 
     /**
@@ -191,8 +191,8 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownHeartbeat != null) {
-            ownHeartbeat.close();
+        if (ownTurns && turns instanceof WakeupHeartbeat heartbeat) {
+            heartbeat.close();
         }
         watchdog.close();
         pool.close();
