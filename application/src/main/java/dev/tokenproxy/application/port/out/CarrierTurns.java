@@ -26,9 +26,11 @@ public interface CarrierTurns {
     void beforeAnswer();
 
     /**
-     * Before a connection waits for its client's next request: steps aside when threads woken from outside are kept
-     * waiting, and does nothing otherwise. Requests answered without an upstream (refusals, errors, the {@code mock}
-     * provider) never reach {@link #beforeAnswer()}, and a flood of them would keep every new connection out.
+     * Before a connection waits for its client's next request, on the connection's thread: steps aside when threads
+     * woken from outside are kept waiting, unless the last request on this thread already took
+     * {@link #beforeAnswer()}'s turn; does nothing otherwise. Requests answered without an upstream (refusals, errors,
+     * the {@code mock} provider) never reach {@link #beforeAnswer()}, and a flood of them would keep every new
+     * connection out.
      */
     void betweenRequests();
 }

@@ -40,6 +40,25 @@ class WakeupHeartbeatTest {
     }
 
     /**
+     * Between requests a connection steps aside only when its last request did not already step aside for an
+     * upstream's answer: at both points, a saturated core's requests went through twice as many drains.
+     */
+    @Test
+    void betweenRequestsOnlyAConnectionWhoseRequestTookNoTurnForAnAnswerStepsAside() {
+        try (var heartbeat = new WakeupHeartbeat()) {
+            heartbeat.turn();
+            long late = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+
+            assertThat(heartbeat.stepsAsideBetweenRequestsAt(late)).as("a request answered by the gateway").isTrue();
+            heartbeat.beforeAnswer();
+            assertThat(heartbeat.stepsAsideBetweenRequestsAt(late)).as("a request that read an answer").isFalse();
+            assertThat(heartbeat.stepsAsideBetweenRequestsAt(late)).as("the next one, answered by the gateway")
+                    .isTrue();
+            assertThat(heartbeat.stepsAsideBetweenRequestsAt(System.nanoTime())).as("a beat on time").isFalse();
+        }
+    }
+
+    /**
      * The JDK's scheduler with one carrier, as a gateway pinned to one core has it, under a steady load of requests
      * over sockets that take the heartbeat's turn before they read: a thread woken from outside (here by the timer)
      * must still run within a fraction of a second. When late beats do not make requests step aside, JDK 25 never
