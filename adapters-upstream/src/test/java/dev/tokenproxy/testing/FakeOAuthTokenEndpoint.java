@@ -57,6 +57,8 @@ public final class FakeOAuthTokenEndpoint implements AutoCloseable {
     private final Deque<Answer> scripted = new ArrayDeque<>();
     private final List<String> issuedAccessTokens = new ArrayList<>();
     private final List<Hold> holds = new ArrayList<>();
+    /** The refresh tokens of requests whose answers were held: spent here, their answers not sent before release. */
+    private final Set<String> heldRefreshTokens = new HashSet<>();
     private Hold currentHold;
     private Duration expiresIn = Duration.ofHours(1);
     private boolean sendExpiresIn = true;
@@ -191,6 +193,17 @@ public final class FakeOAuthTokenEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * The refresh tokens presented by requests that arrived while a hold was active, decided with their arrival: a
+     * test can tell exactly which refreshes were on the wire, where counting requests from some moment races with
+     * the request routed just before or after it.
+     */
+    public Set<String> heldRefreshTokens() {
+        synchronized (lock) {
+            return Set.copyOf(heldRefreshTokens);
+        }
+    }
+
     /** The refresh token that currently works for ChatGPT account {@code chatgptAccountId}, if any does. */
     public Optional<String> liveRefreshToken(String chatgptAccountId) {
         synchronized (lock) {
@@ -234,6 +247,9 @@ public final class FakeOAuthTokenEndpoint implements AutoCloseable {
             }
             answer = scripted.isEmpty() ? answer(form) : scripted.poll();
             hold = currentHold;
+            if (hold != null && form.refreshToken() != null) {
+                heldRefreshTokens.add(form.refreshToken());
+            }
         }
         return out -> {
             if (hold != null) {

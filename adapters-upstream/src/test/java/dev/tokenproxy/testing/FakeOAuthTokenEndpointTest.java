@@ -129,6 +129,21 @@ class FakeOAuthTokenEndpointTest {
     }
 
     @Test
+    void knowsWhichRefreshTokensItHeld() throws Exception {
+        fake = FakeOAuthTokenEndpoint.start().acceptRefreshToken("rt-1", "acct-1", "a@example.com")
+                .acceptRefreshToken("rt-2", "acct-2", "b@example.com");
+        assertThat(refresh("rt-1").statusCode()).isEqualTo(200);
+        var hold = fake.holdRefreshes();
+
+        CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> refreshUnchecked("rt-2"));
+        assertThat(fake.awaitRequests(2, WAIT)).isTrue();
+
+        assertThat(fake.heldRefreshTokens()).containsExactly("rt-2");
+        hold.release();
+        assertThat(held.get().statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void canLeaveOutExpiresInAndRotation() throws Exception {
         fake = FakeOAuthTokenEndpoint.start().acceptRefreshToken("rt-1", "acct-1", "a@example.com")
                 .withoutExpiresIn().withoutRotation();

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,7 +104,6 @@ class AccountStoreCrashProcessTest {
         var running = new AtomicBoolean(true);
 
         var clients = Executors.newFixedThreadPool(6);
-        Set<String> onWire;
         try {
             for (int i = 0; i < 6; i++) {
                 clients.submit(() -> {
@@ -121,16 +119,16 @@ class AccountStoreCrashProcessTest {
             }
             // Plenty of refreshes (and store rewrites) first; then answers are held, so the refreshes that arrive
             // from now on are spent at the endpoint but never answered: the ones on the wire when the process dies.
+            // The endpoint says which it held: counting requests from the moment of the hold raced with a request
+            // routed in between, whose spent token then counted as lost (one CI run in many).
             assertThat(oauth.awaitRequests(40, WAIT)).isTrue();
             oauth.holdRefreshes();
-            int before = oauth.tokenRequests().size();
-            assertThat(oauth.awaitRequests(before + 1, WAIT)).isTrue();
+            assertThat(eventually(() -> !oauth.heldRefreshTokens().isEmpty())).isTrue();
             // An answer sent just before the hold may still be on its way to the disk: an answer the gateway
             // received must be stored before we judge (from outside there is no event to wait on).
-            assertThat(eventually(() -> lostTokens(store, spentSince(before)) == 0)).isTrue();
+            assertThat(eventually(() -> lostTokens(store, oauth.heldRefreshTokens()) == 0)).isTrue();
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            onWire = spentSince(before);
         } finally {
             running.set(false);
             process.destroyForcibly();
@@ -138,14 +136,10 @@ class AccountStoreCrashProcessTest {
         }
 
         assertThat(FileAccountStore.open(store).accounts()).extracting(StoredAccount::id).containsExactlyElementsOf(IDS);
-        assertThat(lostTokens(store, onWire)).as("refresh tokens neither honoured nor on the wire").isZero();
-    }
-
-    /** Refresh tokens presented since request {@code index}: the endpoint spent them, their answers are held. */
-    private Set<String> spentSince(int index) {
-        var requests = oauth.tokenRequests();
-        return requests.subList(index, requests.size()).stream()
-                .map(FakeOAuthTokenEndpoint.TokenRequest::refreshToken).collect(Collectors.toSet());
+        // The store no longer changes; a refresh the gateway sent as it died may still be routed (and held) after the
+        // kill, so the set of tokens on the wire can grow a little: judge once it has settled, or give up and fail.
+        assertThat(eventually(() -> lostTokens(store, oauth.heldRefreshTokens()) == 0))
+                .as("refresh tokens neither honoured nor on the wire").isTrue();
     }
 
     /**
