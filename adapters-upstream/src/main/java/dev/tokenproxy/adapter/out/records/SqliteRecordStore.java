@@ -1,11 +1,11 @@
 package dev.tokenproxy.adapter.out.records;
 
 import dev.tokenproxy.application.model.RecordQuery;
+import dev.tokenproxy.application.model.RecordsUnavailableException;
 import dev.tokenproxy.application.model.UsageGrouping;
 import dev.tokenproxy.application.model.UsageTotal;
 import dev.tokenproxy.application.port.out.LoadRecordsPort;
 import dev.tokenproxy.application.port.out.RecordStorePort;
-import dev.tokenproxy.application.model.RecordsUnavailableException;
 import dev.tokenproxy.domain.attempt.RetryReason;
 import dev.tokenproxy.domain.attempt.TokenUsage;
 import dev.tokenproxy.domain.cooldown.CredentialKey;

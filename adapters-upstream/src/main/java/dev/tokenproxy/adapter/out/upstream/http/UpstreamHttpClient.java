@@ -46,8 +46,8 @@ public final class UpstreamHttpClient implements AutoCloseable {
     private final Watchdog watchdog = new Watchdog();
     private final AnswerPolling polling = new AnswerPolling();
     private final CarrierTurns turns;
-    /** Whether {@link #turns} is a heartbeat this client made for itself, and so closes with it. */
-    private final boolean ownTurns;
+    /** The heartbeat this client made for itself, which it closes with it; null when {@link #turns} is shared. */
+    private final WakeupHeartbeat ownHeartbeat;
 
     /** Trusts the JDK's default trust store; buffers bodies up to {@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}. */
     public UpstreamHttpClient() {
@@ -66,7 +66,7 @@ public final class UpstreamHttpClient implements AutoCloseable {
      * @param budget               the gateway's budget of bytes in flight, which buffered bodies draw on
      */
     public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget) {
-        this(sslContext, maxBufferedBodyBytes, budget, new WakeupHeartbeat(), true);
+        this(sslContext, maxBufferedBodyBytes, budget, null, new WakeupHeartbeat());
     }
 
     /**
@@ -75,19 +75,20 @@ public final class UpstreamHttpClient implements AutoCloseable {
      */
     public UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget,
                               CarrierTurns turns) {
-        this(sslContext, maxBufferedBodyBytes, budget, turns, false);
+        this(sslContext, maxBufferedBodyBytes, budget, java.util.Objects.requireNonNull(turns, "turns"), null);
     }
 
+    /** Exactly one of {@code sharedTurns} and {@code ownHeartbeat} is given. */
     private UpstreamHttpClient(Optional<SSLContext> sslContext, long maxBufferedBodyBytes, InFlightBytes budget,
-                               CarrierTurns turns, boolean ownTurns) {
+                               CarrierTurns sharedTurns, WakeupHeartbeat ownHeartbeat) {
         if (maxBufferedBodyBytes < 1) {
             throw new IllegalArgumentException("maxBufferedBodyBytes must be positive");
         }
         this.maxBufferedBodyBytes = maxBufferedBodyBytes;
         this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.pool = new ConnectionPool(sslContext.orElseGet(UpstreamHttpClient::jdkDefaultContext));
-        this.turns = java.util.Objects.requireNonNull(turns, "turns");
-        this.ownTurns = ownTurns;
+        this.turns = ownHeartbeat != null ? ownHeartbeat : sharedTurns;
+        this.ownHeartbeat = ownHeartbeat;
     }
 
     /**
@@ -191,8 +192,8 @@ public final class UpstreamHttpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownTurns && turns instanceof WakeupHeartbeat heartbeat) {
-            heartbeat.close();
+        if (ownHeartbeat != null) {
+            ownHeartbeat.close();
         }
         watchdog.close();
         pool.close();
